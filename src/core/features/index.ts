@@ -1,0 +1,3 @@
+export * from "./catalog.ts";
+export * from "./ports.ts";
+export * from "./spec.ts";

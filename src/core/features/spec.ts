@@ -1,0 +1,118 @@
+import type { BulwarkEvent, EventType } from "../events/index.ts";
+import type { EntityKind } from "../shared/index.ts";
+import type { AggKind, WindowOp, WindowQuery } from "./ports.ts";
+
+/**
+ * A windowed feature, declared once: which events it counts, for which entity, how.
+ * @example
+ * { name: "posts_5m", entity: "account", on: ["post.created"], key: (e) => e.actor,
+ *   agg: { kind: "count" }, windowMs: 300_000, buckets: 10, description: "posts in 5 minutes" }
+ */
+export interface FeatureSpec {
+	name: string;
+	description: string;
+	entity: EntityKind;
+	on: readonly EventType[];
+	/** The id of the entity this event counts for, or undefined to skip the event. */
+	key: (e: BulwarkEvent) => string | undefined;
+	where?: (e: BulwarkEvent) => boolean;
+	agg:
+		| { kind: "count" }
+		| { kind: "sum"; of: (e: BulwarkEvent) => number | undefined }
+		| { kind: "distinct"; of: (e: BulwarkEvent) => string | undefined }
+		| { kind: "last"; n: number; of: (e: BulwarkEvent) => string | number | undefined };
+	windowMs: number;
+	buckets: number;
+}
+
+/** A feature value a detector needs: which feature, for which entity id, as of when. */
+export interface FeatureRequest {
+	feature: string;
+	id: string;
+}
+
+/** The set of declared features; turns events into window ops and requests into queries. */
+export class FeatureCatalog {
+	private readonly byName = new Map<string, FeatureSpec>();
+	private readonly byType = new Map<EventType, FeatureSpec[]>();
+
+	constructor(specs: readonly FeatureSpec[]) {
+		for (const s of specs) {
+			if (this.byName.has(s.name)) throw new Error(`feature "${s.name}" is declared twice`);
+			if (!(s.windowMs > 0) || !(s.buckets >= 1) || !Number.isInteger(s.buckets))
+				throw new Error(`feature "${s.name}": windowMs must be > 0 and buckets a whole number ≥ 1`);
+			this.byName.set(s.name, s);
+			for (const t of s.on) {
+				const list = this.byType.get(t) ?? [];
+				list.push(s);
+				this.byType.set(t, list);
+			}
+		}
+	}
+
+	get(name: string): FeatureSpec | undefined {
+		return this.byName.get(name);
+	}
+
+	all(): FeatureSpec[] {
+		return [...this.byName.values()];
+	}
+
+	forEntity(kind: EntityKind): FeatureSpec[] {
+		return this.all().filter((s) => s.entity === kind);
+	}
+
+	/** The window ops one event causes, in declaration order. */
+	opsFor(e: BulwarkEvent): WindowOp[] {
+		const specs = this.byType.get(e.type);
+		if (!specs) return [];
+		const ops: WindowOp[] = [];
+		for (const s of specs) {
+			if (s.where && !s.where(e)) continue;
+			const id = s.key(e);
+			if (id === undefined) continue;
+			const base = { key: stateKey(s, id), windowMs: s.windowMs, buckets: s.buckets, ts: e.ts };
+			const a = s.agg;
+			switch (a.kind) {
+				case "count":
+					ops.push({ ...base, agg: "count" });
+					break;
+				case "sum": {
+					const value = a.of(e);
+					if (value !== undefined && Number.isFinite(value)) ops.push({ ...base, agg: "sum", value });
+					break;
+				}
+				case "distinct": {
+					const value = a.of(e);
+					if (value !== undefined) ops.push({ ...base, agg: "distinct", value });
+					break;
+				}
+				case "last": {
+					const value = a.of(e);
+					if (value !== undefined) ops.push({ ...base, agg: "last", value, n: a.n });
+					break;
+				}
+			}
+		}
+		return ops;
+	}
+
+	/** The query for one feature of one entity as of `ts`; throws on an unknown feature. */
+	query(feature: string, id: string, ts: number): WindowQuery {
+		const s = this.byName.get(feature);
+		if (!s) throw new Error(`unknown feature "${feature}"`);
+		const q: WindowQuery = {
+			key: stateKey(s, id),
+			agg: s.agg.kind as AggKind,
+			windowMs: s.windowMs,
+			buckets: s.buckets,
+			ts,
+		};
+		if (s.agg.kind === "last") q.n = s.agg.n;
+		return q;
+	}
+}
+
+export function stateKey(spec: FeatureSpec, id: string): string {
+	return `${spec.name}|${spec.entity}:${id}`;
+}

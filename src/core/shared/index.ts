@@ -1,0 +1,5 @@
+export * from "./clock.ts";
+export * from "./duration.ts";
+export * from "./entity.ts";
+export * from "./errors.ts";
+export * from "./ids.ts";
