@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from "node:fs";
+import { dirname } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import type { EntityState } from "../../../core/enforcement/state.ts";
+import { WindowTables, type WindowTablesData } from "./windows.ts";
+
+/**
+ * Snapshot file format, version 1:
+ *
+ * | bytes | content                                              |
+ * |-------|------------------------------------------------------|
+ * | 8     | magic `BWKSTATE`                                     |
+ * | 4     | format version, u32 little-endian                    |
+ * | 4     | flags, 0                                             |
+ * | 8     | payload length, u64 little-endian                    |
+ * | 32    | SHA-256 of the payload                               |
+ * | …     | payload: `node:v8` serialisation of {@link Payload}  |
+ *
+ * The payload is plain data (typed arrays for window columns), never class instances, so a new
+ * build reads an old file through its version number alone.
+ */
+export const SNAPSHOT_VERSION = 1;
+const MAGIC = Buffer.from("BWKSTATE", "latin1");
+const HEADER = 8 + 4 + 4 + 8 + 32;
+
+interface Payload {
+	seq: number;
+	/** Wall-clock ms when written, for operators. */
+	writtenAt: number;
+	windows: WindowTablesData;
+	entities: EntityState[];
+}
+
+export interface DecodedSnapshot {
+	seq: number;
+	windows: WindowTables;
+	entities: EntityState[];
+}
+
+/** A snapshot that cannot be used: `file` names where it came from, `reason` why. */
+export class SnapshotError extends Error {
+	constructor(
+		readonly file: string,
+		readonly reason: string,
+	) {
+		super(`state snapshot ${file}: ${reason}`);
+		this.name = "SnapshotError";
+	}
+}
+
+/** Header and payload, kept apart so a file write need not copy a large payload. */
+export function encodeSnapshot(windows: WindowTables, entities: readonly EntityState[], seq: number): Buffer[] {
+	const payload: Payload = { seq, writtenAt: Date.now(), windows: windows.dump(), entities: [...entities] };
+	const body = serialize(payload);
+	const head = Buffer.alloc(HEADER);
+	MAGIC.copy(head, 0);
+	head.writeUInt32LE(SNAPSHOT_VERSION, 8);
+	head.writeUInt32LE(0, 12);
+	head.writeBigUInt64LE(BigInt(body.length), 16);
+	createHash("sha256").update(body).digest().copy(head, 24);
+	return [head, body];
+}
+
+/** Checks and decodes a snapshot; throws {@link SnapshotError} naming `source` and the reason. */
+export function decodeSnapshot(buf: Uint8Array, source: string): DecodedSnapshot {
+	const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+	const fail = (reason: string): never => {
+		throw new SnapshotError(source, reason);
+	};
+	if (b.length < HEADER || !b.subarray(0, 8).equals(MAGIC))
+		fail("not a Bulwark state snapshot (missing BWKSTATE header)");
+	const version = b.readUInt32LE(8);
+	if (version !== SNAPSHOT_VERSION)
+		fail(`unsupported format version ${version} (this build reads version ${SNAPSHOT_VERSION})`);
+	const length = Number(b.readBigUInt64LE(16));
+	if (b.length - HEADER !== length)
+		fail(`truncated or padded: payload is ${b.length - HEADER} bytes, header says ${length}`);
+	const body = b.subarray(HEADER);
+	if (!createHash("sha256").update(body).digest().equals(b.subarray(24, HEADER)))
+		fail("checksum mismatch (corrupt file)");
+	let payload: unknown;
+	try {
+		payload = deserialize(body);
+	} catch (e) {
+		fail(`payload does not deserialise: ${(e as Error).message}`);
+	}
+	const p = payload as Payload;
+	if (!isPayload(p)) fail("payload has an unexpected structure");
+	try {
+		return { seq: p.seq, windows: WindowTables.load(p.windows), entities: p.entities };
+	} catch (e) {
+		return fail(`payload is inconsistent: ${(e as Error).message}`);
+	}
+}
+
+/**
+ * Writes atomically: a temporary file beside `file`, fsync, rename over `file`, fsync the
+ * directory. Synchronous, like the serialisation before it: the store cannot change meanwhile.
+ */
+export function writeFileAtomic(file: string, parts: readonly Buffer[]): void {
+	const dir = dirname(file);
+	mkdirSync(dir, { recursive: true });
+	const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+	try {
+		const fd = openSync(tmp, "w");
+		try {
+			const total = parts.reduce((n, p) => n + p.length, 0);
+			for (let written = 0; written < total; ) written += writevSync(fd, unwritten(parts, written));
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+		renameSync(tmp, file);
+	} catch (e) {
+		rmSync(tmp, { force: true });
+		throw e;
+	}
+	try {
+		const d = openSync(dir, "r");
+		try {
+			fsyncSync(d);
+		} finally {
+			closeSync(d);
+		}
+	} catch {
+		// Some platforms cannot fsync a directory; the rename itself has happened.
+	}
+}
+
+/** The file's bytes, or undefined when it does not exist; other read failures throw {@link SnapshotError}. */
+export function readFileIfExists(file: string): Buffer | undefined {
+	try {
+		return readFileSync(file);
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") return undefined;
+		throw new SnapshotError(file, `cannot be read (${code ?? (e as Error).message})`);
+	}
+}
+
+/** The parts with their first `skip` bytes removed (a short write continues where it stopped). */
+function unwritten(parts: readonly Buffer[], skip: number): Buffer[] {
+	const out: Buffer[] = [];
+	for (const p of parts) {
+		if (skip >= p.length) {
+			skip -= p.length;
+			continue;
+		}
+		out.push(skip > 0 ? p.subarray(skip) : p);
+		skip = 0;
+	}
+	return out;
+}
+
+function isPayload(p: Payload): boolean {
+	if (typeof p !== "object" || p === null || typeof p.seq !== "number" || !Array.isArray(p.entities)) return false;
+	const w = p.windows;
+	if (typeof w !== "object" || w === null || typeof w.droppedLate !== "number") return false;
+	if (!Array.isArray(w.nums) || !Array.isArray(w.distincts) || !Array.isArray(w.lasts)) return false;
+	const object = (d: unknown): d is Record<string, unknown> => typeof d === "object" && d !== null;
+	const shaped = (d: unknown) => object(d) && typeof d.windowMs === "number";
+	return (
+		w.nums.every(
+			(d) =>
+				shaped(d) &&
+				Array.isArray(d.keys) &&
+				d.heads instanceof Float64Array &&
+				(d.vals instanceof Uint32Array || d.vals instanceof Float64Array),
+		) &&
+		w.distincts.every(
+			(d) =>
+				shaped(d) &&
+				object(d.compact) &&
+				Array.isArray(d.compact.keys) &&
+				d.compact.lens instanceof Uint32Array &&
+				d.compact.entries instanceof Float64Array &&
+				object(d.sketched) &&
+				Array.isArray(d.sketched.keys) &&
+				d.sketched.newest instanceof Float64Array &&
+				d.sketched.lens instanceof Uint32Array &&
+				d.sketched.bytes instanceof Uint8Array,
+		) &&
+		w.lasts.every(
+			(d) =>
+				shaped(d) &&
+				Array.isArray(d.keys) &&
+				d.lens instanceof Uint32Array &&
+				d.ts instanceof Float64Array &&
+				Array.isArray(d.values),
+		) &&
+		p.entities.every((s) => object(s) && typeof s.key === "string" && Array.isArray(s.labels))
+	);
+}

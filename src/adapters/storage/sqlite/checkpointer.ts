@@ -1,0 +1,52 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type BetterSqlite3 from "better-sqlite3";
+
+// Plain JS run with `eval`, so the worker needs no TypeScript loader (bin/ registers tsx only
+// in the main thread).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma("busy_timeout = 5000");
+const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.intervalMs);
+parentPort.on("message", () => {
+	clearInterval(timer);
+	db.close();
+	parentPort.close();
+});
+`;
+
+/** SQLite's default, restored on the main connection if the worker fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Moves WAL checkpoints (copying the log into the database file, with its fsyncs) off the
+ * event loop: a worker thread with its own connection runs a PASSIVE checkpoint every
+ * `intervalMs`, which never blocks the writer, and the main connection stops checkpointing
+ * inside its commits. Should the worker fail, the main connection checkpoints again itself.
+ */
+export class BackgroundCheckpointer {
+	private readonly worker: Worker;
+	private readonly exited: Promise<void>;
+
+	constructor(main: BetterSqlite3.Database, path: string, intervalMs = 250) {
+		const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+		this.worker.unref();
+		main.pragma("wal_autocheckpoint = 0");
+		const fallBack = () => {
+			if (main.open) main.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+		};
+		this.worker.on("error", fallBack);
+		this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
+		this.exited.then(fallBack);
+	}
+
+	/** Stops the worker and waits for it to close its connection. */
+	async stop(): Promise<void> {
+		this.worker.ref(); // unref'd while running, so it never keeps a process alive; not while we wait
+		this.worker.postMessage("stop");
+		await this.exited;
+	}
+}

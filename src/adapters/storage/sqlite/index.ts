@@ -1,0 +1,2 @@
+export { openSqliteStorage, type SqliteOptions } from "./open.ts";
+export { SqliteStorage } from "./storage.ts";

@@ -1,0 +1,114 @@
+import type { Generated } from "kysely";
+
+/**
+ * The tables as Kysely sees them (read side and migrations). Times are milliseconds since the
+ * epoch; `*_json` free text columns hold JSON; booleans are 0/1.
+ */
+export interface Database {
+	events: EventsTable;
+	decisions: DecisionsTable;
+	entities: EntitiesTable;
+	labels: LabelsTable;
+	actions: ActionsTable;
+	review_cases: ReviewCasesTable;
+	dead_letters: DeadLettersTable;
+	api_keys: ApiKeysTable;
+	meta: MetaTable;
+}
+
+export interface EventsTable {
+	seq: Generated<number>;
+	id: string;
+	type: string;
+	actor: string;
+	/** Entity key of what the event is about (`post:p1`, `account:a2`), or null. */
+	target: string | null;
+	ts: number;
+	received_at: number;
+	source: string;
+	/** The event as JSON. */
+	body: string;
+}
+
+export interface DecisionsTable {
+	/** The event's seq (decisions of repeated event ids are not stored). */
+	seq: number;
+	event_id: string;
+	verdict: string;
+	/** The Decision as JSON. */
+	body: string;
+}
+
+export interface EntitiesTable {
+	/** `kind:id` */
+	key: string;
+	kind: string;
+	id: string;
+	status: "active" | "suspended";
+	suspended_until: number | null;
+	first_seen: number;
+	last_seen: number;
+}
+
+export interface LabelsTable {
+	entity: string;
+	label: string;
+	source: string;
+	reason: string;
+	by: string;
+	created_at: number;
+	expires_at: number | null;
+	removed_at: number | null;
+	action_id: string;
+}
+
+export interface ActionsTable {
+	id: string;
+	ts: number;
+	who: string;
+	kind: string;
+	entity: string;
+	reason: string;
+	/** JSON object. */
+	details: string;
+	event_id: string | null;
+}
+
+export interface ReviewCasesTable {
+	id: string;
+	entity: string;
+	queue: string;
+	severity: number;
+	reason: string;
+	opened_at: number;
+	event_id: string | null;
+	status: "open" | "closed";
+}
+
+export interface DeadLettersTable {
+	id: string;
+	received_at: number;
+	source: string;
+	reason: string;
+	/** JSON array of Problem. */
+	problems: string;
+	raw: string;
+	truncated: number;
+	status: "pending" | "replayed" | "discarded";
+	replayed_event_id: string | null;
+	resolved_at: number | null;
+}
+
+export interface ApiKeysTable {
+	id: string;
+	name: string;
+	prefix: string;
+	hash: string;
+	created_at: number;
+	revoked_at: number | null;
+}
+
+export interface MetaTable {
+	key: string;
+	value: string;
+}

@@ -1,0 +1,161 @@
+import { mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import type { Registry } from "prom-client";
+import { MemoryBus } from "../adapters/bus/memory/index.ts";
+import { MemoryStateStore } from "../adapters/state/memory/index.ts";
+import { openSqliteStorage, type SqliteStorage } from "../adapters/storage/sqlite/index.ts";
+import { DEFAULT_POLICY } from "../core/decisions/index.ts";
+import { velocityDetector } from "../core/detectors/index.ts";
+import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
+import { Processor } from "../core/pipeline/index.ts";
+import { type Clock, systemClock } from "../core/shared/index.ts";
+import { createMetrics } from "./metrics.ts";
+
+export interface BulwarkOptions {
+	dataDir: string;
+	retentionMs: number;
+	snapshotIntervalMs: number;
+	clock?: Clock;
+	/** Progress and warnings during start-up and housekeeping. */
+	log?: (msg: string) => void;
+	/** Run the periodic snapshot, sweep and retention timers (default true). */
+	timers?: boolean;
+	/** Only read: no timers and no snapshot on close (for `bulwark entity` beside a running server). */
+	readOnly?: boolean;
+}
+
+/** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
+export interface Bulwark {
+	processor: Processor;
+	storage: SqliteStorage;
+	state: MemoryStateStore;
+	bus: MemoryBus;
+	features: FeatureCatalog;
+	clock: Clock;
+	metrics: Registry;
+	/** Latest event time seen (the windows' "now" for housekeeping). */
+	highWaterTs(): number;
+	/** Flushes pending writes and writes a snapshot of the windows; returns the seq it covers. */
+	snapshot(): number;
+	ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+	close(): Promise<void>;
+}
+
+const SNAPSHOT_FILE = "state.snapshot";
+const REPLAY_PAGE = 5_000;
+
+/**
+ * Opens the embedded system in `dataDir`: the database, the last window snapshot, and the
+ * events logged after it (replayed into the windows, so a kill -9 loses no window state).
+ */
+export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
+	const log = opts.log ?? (() => {});
+	const clock = opts.clock ?? systemClock;
+	mkdirSync(opts.dataDir, { recursive: true });
+	const storage = await openSqliteStorage({ path: join(opts.dataDir, "bulwark.db"), retentionMs: opts.retentionMs });
+	const snapshotPath = join(opts.dataDir, SNAPSHOT_FILE);
+
+	let state: MemoryStateStore;
+	let fromSeq = 0;
+	try {
+		const snap = MemoryStateStore.readSnapshot(snapshotPath);
+		state = snap?.store ?? new MemoryStateStore();
+		fromSeq = snap?.seq ?? 0;
+	} catch (err) {
+		const aside = `${snapshotPath}.corrupt-${Date.now()}`;
+		renameSync(snapshotPath, aside);
+		log(`warning: ${(err as Error).message}; moved it to ${aside} and rebuilding the windows from the event log`);
+		state = new MemoryStateStore();
+	}
+
+	const features = new FeatureCatalog(DEFAULT_FEATURES);
+	const bus = new MemoryBus();
+	const { registry, observer } = createMetrics();
+	let highWater = 0;
+	const processor = new Processor({
+		events: storage,
+		windows: state,
+		entities: state,
+		features,
+		detectors: [velocityDetector()],
+		policy: DEFAULT_POLICY,
+		clock,
+		bus,
+		observer: {
+			...observer,
+			accepted: (e, d) => {
+				if (e.ts > highWater) highWater = e.ts;
+				observer.accepted?.(e, d);
+			},
+		},
+	});
+
+	const last = await storage.lastSeq();
+	if (last > fromSeq) log(`rebuilding windows: replaying ${last - fromSeq} events logged after the snapshot`);
+	for (let seq = fromSeq; ; ) {
+		const page = await storage.eventsAfter(seq, REPLAY_PAGE);
+		if (!page.length) break;
+		await processor.rebuildWindows(page.map((p) => p.event));
+		for (const p of page) if (p.event.ts > highWater) highWater = p.event.ts;
+		seq = (page[page.length - 1] as { seq: number }).seq;
+	}
+	state.loadEntities(await storage.loadEntityStates(clock.now()));
+
+	let lastSnapshotSeq = fromSeq;
+	const snapshot = (): number => {
+		storage.flushSync();
+		const seq = storage.lastCommittedSeq;
+		state.writeSnapshot(snapshotPath, { seq });
+		lastSnapshotSeq = seq;
+		return seq;
+	};
+
+	const timers: NodeJS.Timeout[] = [];
+	if (opts.timers !== false && !opts.readOnly) {
+		const every = (ms: number, name: string, fn: () => void) => {
+			const t = setInterval(() => {
+				try {
+					fn();
+				} catch (err) {
+					log(`warning: ${name} failed: ${(err as Error).message}`);
+				}
+			}, ms);
+			t.unref();
+			timers.push(t);
+		};
+		every(opts.snapshotIntervalMs, "snapshot", snapshot);
+		every(60_000, "sweep", () => state.sweep(highWater));
+		every(3_600_000, "retention", () => storage.pruneEvents(clock.now() - opts.retentionMs, lastSnapshotSeq));
+	}
+
+	let closed = false;
+	return {
+		processor,
+		storage,
+		state,
+		bus,
+		features,
+		clock,
+		metrics: registry,
+		highWaterTs: () => highWater,
+		snapshot,
+		async ready() {
+			const checks: Record<string, string> = {};
+			try {
+				await storage.lastSeq();
+				checks.storage = "ok";
+			} catch (err) {
+				checks.storage = (err as Error).message;
+			}
+			checks.windows = "ok";
+			return { ok: !closed && checks.storage === "ok", checks };
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			for (const t of timers) clearInterval(t);
+			if (!opts.readOnly) snapshot();
+			await storage.close();
+		},
+	};
+}

@@ -1,0 +1,168 @@
+import { resolve } from "node:path";
+import { parseDuration } from "../core/shared/index.ts";
+
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	apiKeys: string[];
+	bodyLimit: number;
+	batchLimit: number;
+	batchMaxLines: number;
+	rateLimit: number;
+	retentionMs: number;
+	snapshotIntervalMs: number;
+	logLevel: string;
+}
+
+type Kind = "int" | "string" | "bytes" | "duration" | "list";
+
+/** One row of the configuration table: the README prints this same list. */
+export interface Setting {
+	key: keyof Config;
+	flag: string;
+	env: string;
+	default: string;
+	kind: Kind;
+	description: string;
+}
+
+export const SETTINGS: readonly Setting[] = [
+	{ key: "port", flag: "--port", env: "PORT", default: "8080", kind: "int", description: "HTTP port" },
+	{
+		key: "host",
+		flag: "--host",
+		env: "HOST",
+		default: "127.0.0.1",
+		kind: "string",
+		description: "address to listen on (0.0.0.0 for all)",
+	},
+	{
+		key: "dataDir",
+		flag: "--data",
+		env: "BULWARK_DATA",
+		default: "./data",
+		kind: "string",
+		description: "data folder: SQLite database and state snapshot",
+	},
+	{
+		key: "apiKeys",
+		flag: "--api-keys",
+		env: "BULWARK_API_KEYS",
+		default: "",
+		kind: "list",
+		description: "comma-separated API keys accepted besides stored ones (hashed in memory, never stored or logged)",
+	},
+	{
+		key: "bodyLimit",
+		flag: "--body-limit",
+		env: "BULWARK_BODY_LIMIT",
+		default: "64kb",
+		kind: "bytes",
+		description: "largest single-event body",
+	},
+	{
+		key: "batchLimit",
+		flag: "--batch-limit",
+		env: "BULWARK_BATCH_LIMIT",
+		default: "16mb",
+		kind: "bytes",
+		description: "largest NDJSON batch body",
+	},
+	{
+		key: "batchMaxLines",
+		flag: "--batch-max-lines",
+		env: "BULWARK_BATCH_MAX_LINES",
+		default: "10000",
+		kind: "int",
+		description: "most events in one batch",
+	},
+	{
+		key: "rateLimit",
+		flag: "--rate-limit",
+		env: "BULWARK_RATE_LIMIT",
+		default: "100000",
+		kind: "int",
+		description: "events per second per API key (0 = no limit)",
+	},
+	{
+		key: "retentionMs",
+		flag: "--retention",
+		env: "BULWARK_RETENTION",
+		default: "30d",
+		kind: "duration",
+		description: "how long the event log keeps events",
+	},
+	{
+		key: "snapshotIntervalMs",
+		flag: "--snapshot-interval",
+		env: "BULWARK_SNAPSHOT_INTERVAL",
+		default: "30s",
+		kind: "duration",
+		description: "how often the in-memory windows are snapshotted",
+	},
+	{
+		key: "logLevel",
+		flag: "--log-level",
+		env: "LOG_LEVEL",
+		default: "warn",
+		kind: "string",
+		description: "fatal, error, warn, info, debug",
+	},
+];
+
+/**
+ * Configuration from flags, then environment, then defaults; every problem is reported.
+ * @example loadConfig({ port: "9000" }, process.env).port // 9000
+ */
+export function loadConfig(
+	flags: Record<string, string | boolean | undefined>,
+	env: NodeJS.ProcessEnv = process.env,
+): Config {
+	const out: Record<string, unknown> = {};
+	const errors: string[] = [];
+	for (const s of SETTINGS) {
+		const flagName = s.flag.slice(2);
+		const fromFlag = flags[flagName];
+		const text = typeof fromFlag === "string" ? fromFlag : (env[s.env] ?? s.default);
+		try {
+			out[s.key] = convert(text, s.kind);
+		} catch (err) {
+			errors.push(`${s.flag} / ${s.env}: ${(err as Error).message}`);
+		}
+	}
+	if (errors.length) throw new Error(`invalid configuration:\n  ${errors.join("\n  ")}`);
+	const cfg = out as unknown as Config;
+	cfg.dataDir = resolve(cfg.dataDir);
+	return cfg;
+}
+
+function convert(text: string, kind: Kind): unknown {
+	switch (kind) {
+		case "int": {
+			const n = Number(text);
+			if (!Number.isInteger(n) || n < 0) throw new Error(`"${text}" is not a whole number ≥ 0`);
+			return n;
+		}
+		case "duration":
+			return parseDuration(text);
+		case "bytes":
+			return parseBytes(text);
+		case "list":
+			return text
+				.split(",")
+				.map((s) => s.trim())
+				.filter(Boolean);
+		default:
+			return text;
+	}
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `64kb` -> 65536. */
+export function parseBytes(text: string): number {
+	const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+	if (!m) throw new Error(`"${text}" is not a size (e.g. 64kb, 16mb)`);
+	return Number(m[1]) * (BYTE_UNITS[(m[2] ?? "b").toLowerCase()] as number);
+}

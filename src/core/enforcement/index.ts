@@ -1,0 +1,3 @@
+export * from "./enforce.ts";
+export * from "./records.ts";
+export * from "./state.ts";

@@ -1,0 +1,331 @@
+import type { Decision, Effect, Policy, Trace } from "../decisions/index.ts";
+import { evaluatePolicy, verdictOf } from "../decisions/index.ts";
+import type { Detector, DetectorContext, Signal } from "../detectors/index.ts";
+import type { ActionRecord, EntityState, EntityStateStore, Mutation } from "../enforcement/index.ts";
+import { activeLabels, enforce } from "../enforcement/index.ts";
+import type { BulwarkEvent, EventType } from "../events/index.ts";
+import { validateEvent } from "../events/index.ts";
+import type { FeatureCatalog, WindowQuery, WindowStore, WindowValue } from "../features/index.ts";
+import type { Clock, EntityRef, Problem } from "../shared/index.ts";
+import { entityKey, newId } from "../shared/index.ts";
+import type { AcceptedEvent, Bus, DeadLetter, DeadLetterReason, EventStore } from "./ports.ts";
+
+export type Outcome =
+	| { status: "accepted" | "duplicate"; decision: Decision }
+	| { status: "rejected"; reason: DeadLetterReason; problems: Problem[]; deadLetterId: string | null };
+
+/** Hooks for metrics; every one optional and called synchronously after commit. */
+export interface PipelineObserver {
+	accepted?(e: BulwarkEvent, d: Decision): void;
+	duplicate?(): void;
+	rejected?(reason: DeadLetterReason): void;
+	signal?(s: Signal): void;
+	effect?(e: Effect): void;
+}
+
+export interface ProcessorDeps {
+	events: EventStore;
+	windows: WindowStore;
+	entities: EntityStateStore;
+	features: FeatureCatalog;
+	detectors: readonly Detector[];
+	policy: Policy;
+	clock: Clock;
+	bus?: Bus;
+	observer?: PipelineObserver;
+}
+
+export interface SubmitOptions {
+	/** Who sent the events: an API key's name, `cli`, `replay:<id>`. */
+	source: string;
+	/** Keep rejected inputs as dead letters (default true; a replay that fails again keeps the old one). */
+	deadLetter?: boolean;
+}
+
+/** The topic every accepted event is published on after it is durable: `{ event, decision }`. */
+export const DECISIONS_TOPIC = "decisions";
+
+/**
+ * The event path: validate, deduplicate, update windows, run detectors, decide, enforce, and
+ * make it all durable in one commit before answering. Failures of a feature lookup or a
+ * detector are values in the trace: the event is still decided and stored.
+ * @example
+ * const [out] = await processor.submit([JSON.stringify(event)], { source: "api" });
+ * if (out.status === "accepted") console.log(out.decision.verdict);
+ */
+export class Processor {
+	private readonly inflight = new Map<string, Promise<Outcome | undefined>>();
+	private readonly detectorsByType = new Map<EventType, Detector[]>();
+
+	constructor(private readonly deps: ProcessorDeps) {
+		for (const d of deps.detectors) {
+			for (const t of d.on) this.detectorsByType.set(t, [...(this.detectorsByType.get(t) ?? []), d]);
+		}
+	}
+
+	/** Processes raw JSON texts (one event each); outcomes in input order. */
+	async submit(raws: readonly string[], opts: SubmitOptions): Promise<Outcome[]> {
+		const receivedAt = this.deps.clock.now();
+		const outcomes: Outcome[] = new Array(raws.length);
+		const deadLetters: DeadLetter[] = [];
+		const valid: { i: number; event: BulwarkEvent }[] = [];
+		const keep = opts.deadLetter !== false;
+
+		raws.forEach((raw, i) => {
+			const checked = parseAndValidate(raw);
+			if (checked.ok) {
+				valid.push({ i, event: checked.event });
+				return;
+			}
+			const dl = keep ? newDeadLetter(raw, checked.reason, checked.problems, opts.source, receivedAt, false) : null;
+			if (dl) deadLetters.push(dl);
+			outcomes[i] = {
+				status: "rejected",
+				reason: checked.reason,
+				problems: checked.problems,
+				deadLetterId: dl?.id ?? null,
+			};
+		});
+
+		const stored = valid.length
+			? await this.deps.events.findDecisions([...new Set(valid.map((v) => v.event.id))])
+			: new Map();
+		const firstInBatch = new Map<string, number>();
+		const later: { i: number; id: string; wait?: Promise<Outcome | undefined> }[] = [];
+		const fresh: { i: number; event: BulwarkEvent }[] = [];
+		for (const v of valid) {
+			const id = v.event.id;
+			const prior = stored.get(id);
+			if (prior) outcomes[v.i] = { status: "duplicate", decision: prior };
+			else if (firstInBatch.has(id)) later.push({ i: v.i, id });
+			else if (this.inflight.has(id)) later.push({ i: v.i, id, wait: this.inflight.get(id) });
+			else {
+				firstInBatch.set(id, v.i);
+				fresh.push(v);
+			}
+		}
+
+		let settle: (m: Map<string, Outcome>) => void = () => {};
+		const settled = new Promise<Map<string, Outcome>>((r) => {
+			settle = r;
+		});
+		for (const f of fresh)
+			this.inflight.set(
+				f.event.id,
+				settled.then((m) => m.get(f.event.id)),
+			);
+
+		const accepted: AcceptedEvent[] = [];
+		const mutations: Mutation[] = [];
+		const byId = new Map<string, Outcome>();
+		try {
+			for (const f of fresh) {
+				const { decision, mutations: m } = await this.decide(f.event);
+				mutations.push(...m);
+				accepted.push({ event: f.event, decision, receivedAt, source: opts.source });
+				const out: Outcome = { status: "accepted", decision };
+				outcomes[f.i] = out;
+				byId.set(f.event.id, out);
+			}
+			if (accepted.length || mutations.length || deadLetters.length) {
+				await this.deps.events.commit({ events: accepted, mutations, deadLetters });
+			}
+		} finally {
+			settle(byId);
+			for (const f of fresh) this.inflight.delete(f.event.id);
+		}
+
+		for (const l of later) {
+			const first = l.wait ? await l.wait : outcomes[firstInBatch.get(l.id) as number];
+			const decision =
+				first && first.status !== "rejected"
+					? first.decision
+					: (await this.deps.events.findDecisions([l.id])).get(l.id);
+			if (!decision) throw new Error(`event ${l.id} was in flight and did not commit`);
+			outcomes[l.i] = { status: "duplicate", decision };
+		}
+
+		this.notify(accepted, outcomes, deadLetters);
+		if (accepted.length && this.deps.bus) {
+			this.deps.bus
+				.publish(
+					DECISIONS_TOPIC,
+					accepted.map((a) => ({ event: a.event, decision: a.decision })),
+				)
+				.catch(() => {});
+		}
+		return outcomes;
+	}
+
+	/** Keeps an input that never reached validation (an oversized body) as a dead letter. */
+	async deadLetter(
+		raw: string,
+		reason: DeadLetterReason,
+		problems: Problem[],
+		source: string,
+		truncated: boolean,
+	): Promise<DeadLetter> {
+		const dl = newDeadLetter(raw, reason, problems, source, this.deps.clock.now(), truncated);
+		await this.deps.events.commit({ events: [], mutations: [], deadLetters: [dl] });
+		this.deps.observer?.rejected?.(reason);
+		return dl;
+	}
+
+	/** Applies effects on behalf of a person or an API caller (audited as `who`), outside any event. */
+	async act(effects: readonly Effect[], who: string): Promise<ActionRecord[]> {
+		const keys = [...new Set(effects.map((e) => entityKey(e.entity)))];
+		const states = await this.deps.entities.get(keys);
+		const result = enforce(effects, { ts: this.deps.clock.now(), who, eventId: null, states });
+		if (result.changed.length) await this.deps.entities.put(result.changed);
+		if (result.mutations.length)
+			await this.deps.events.commit({ events: [], mutations: result.mutations, deadLetters: [] });
+		return result.actions;
+	}
+
+	/** Replays stored events into the windows only (no decisions): used after a restart. */
+	async rebuildWindows(events: readonly BulwarkEvent[]): Promise<void> {
+		const ops = events.flatMap((e) => this.deps.features.opsFor(e));
+		if (ops.length) await this.deps.windows.update(ops, []);
+	}
+
+	private async decide(e: BulwarkEvent): Promise<{ decision: Decision; mutations: Mutation[] }> {
+		const t0 = performance.now();
+		const trace: Trace = { features: {}, signals: [], fired: [], errors: [] };
+		const detectors = this.detectorsByType.get(e.type) ?? [];
+		const { features } = this.deps;
+
+		const requests = new Map<string, { feature: string; id: string }>();
+		for (const d of detectors) for (const r of d.needs(e)) requests.set(`${r.feature}:${r.id}`, r);
+		const queries: WindowQuery[] = [];
+		for (const r of requests.values()) queries.push(features.query(r.feature, r.id, e.ts));
+		const values = new Map<string, WindowValue>();
+		try {
+			const got = await this.deps.windows.update(features.opsFor(e), queries);
+			[...requests.keys()].forEach((k, j) => {
+				values.set(k, got[j] as WindowValue);
+				trace.features[k] = got[j];
+			});
+		} catch (err) {
+			trace.errors.push(`features: ${message(err)}`);
+		}
+
+		const actorKey = `account:${e.actor}`;
+		const states = new Map<string, EntityState>();
+		await this.loadStates([actorKey], states, trace);
+		const ctx: DetectorContext = {
+			feature: (name, id) => values.get(`${name}:${id}`),
+			entity: (ref: EntityRef) => states.get(entityKey(ref)),
+		};
+		for (const d of detectors) {
+			try {
+				trace.signals.push(...d.detect(e, ctx));
+			} catch (err) {
+				trace.errors.push(`detector ${d.name}: ${message(err)}`);
+			}
+		}
+
+		const policy = evaluatePolicy(this.deps.policy, { event: e, signals: trace.signals, entity: ctx.entity });
+		trace.fired = policy.fired;
+		await this.loadStates(
+			policy.effects.map((x) => entityKey(x.entity)),
+			states,
+			trace,
+		);
+		const result = enforce(policy.effects, { ts: e.ts, who: `policy:${this.deps.policy.name}`, eventId: e.id, states });
+		if (result.changed.length) {
+			try {
+				await this.deps.entities.put(result.changed);
+			} catch (err) {
+				trace.errors.push(`entity state: ${message(err)}`);
+			}
+		}
+
+		const actor = states.get(actorKey);
+		const decision: Decision = {
+			eventId: e.id,
+			verdict: verdictOf(policy.effects, actorKey),
+			labels: actor ? activeLabels(actor, e.ts).map((l) => l.label) : [],
+			effects: policy.effects,
+			reasons: [...new Set(policy.effects.map((x) => x.reason))],
+			traceId: newId(),
+			tookMs: Math.round((performance.now() - t0) * 1000) / 1000,
+			decidedAt: this.deps.clock.now(),
+			trace,
+		};
+		return { decision, mutations: result.mutations };
+	}
+
+	private async loadStates(keys: readonly string[], into: Map<string, EntityState>, trace: Trace): Promise<void> {
+		const missing = [...new Set(keys)].filter((k) => !into.has(k));
+		if (!missing.length) return;
+		try {
+			for (const [k, s] of await this.deps.entities.get(missing)) into.set(k, s);
+		} catch (err) {
+			trace.errors.push(`entity state: ${message(err)}`);
+		}
+	}
+
+	private notify(
+		accepted: readonly AcceptedEvent[],
+		outcomes: readonly Outcome[],
+		deadLetters: readonly DeadLetter[],
+	): void {
+		const o = this.deps.observer;
+		if (!o) return;
+		for (const a of accepted) {
+			o.accepted?.(a.event, a.decision);
+			for (const s of a.decision.trace.signals) o.signal?.(s);
+			for (const x of a.decision.effects) o.effect?.(x);
+		}
+		for (const out of outcomes) {
+			if (out.status === "duplicate") o.duplicate?.();
+			else if (out.status === "rejected") o.rejected?.(out.reason);
+		}
+		void deadLetters;
+	}
+}
+
+type Checked = { ok: true; event: BulwarkEvent } | { ok: false; reason: DeadLetterReason; problems: Problem[] };
+
+function parseAndValidate(raw: string): Checked {
+	let value: unknown;
+	try {
+		value = JSON.parse(raw);
+	} catch (err) {
+		return {
+			ok: false,
+			reason: "parse",
+			problems: [{ pointer: "", message: `not valid JSON: ${message(err)}`, code: "parse" }],
+		};
+	}
+	const v = validateEvent(value);
+	if (v.ok) return v;
+	const reason = v.problems.some((p) => p.code === "unknown_type") ? "unknown_type" : "schema";
+	return { ok: false, reason, problems: v.problems };
+}
+
+function newDeadLetter(
+	raw: string,
+	reason: DeadLetterReason,
+	problems: Problem[],
+	source: string,
+	at: number,
+	truncated: boolean,
+): DeadLetter {
+	return {
+		id: newId(),
+		receivedAt: at,
+		source,
+		reason,
+		problems,
+		raw,
+		truncated,
+		status: "pending",
+		replayedEventId: null,
+		resolvedAt: null,
+	};
+}
+
+function message(err: unknown): string {
+	return err instanceof Error ? err.message : String(err);
+}
