@@ -65,33 +65,27 @@ export class FeatureCatalog {
 	/** The window ops one event causes, in declaration order. */
 	opsFor(e: BulwarkEvent): WindowOp[] {
 		const specs = this.byType.get(e.type);
-		if (!specs) return [];
 		const ops: WindowOp[] = [];
+		if (!specs) return ops;
 		for (const s of specs) {
 			if (s.where && !s.where(e)) continue;
 			const id = s.key(e);
 			if (id === undefined) continue;
-			const base = { key: stateKey(s, id), windowMs: s.windowMs, buckets: s.buckets, ts: e.ts };
+			const key = stateKey(s, id);
 			const a = s.agg;
-			switch (a.kind) {
-				case "count":
-					ops.push({ ...base, agg: "count" });
-					break;
-				case "sum": {
-					const value = a.of(e);
-					if (value !== undefined && Number.isFinite(value)) ops.push({ ...base, agg: "sum", value });
-					break;
-				}
-				case "distinct": {
-					const value = a.of(e);
-					if (value !== undefined) ops.push({ ...base, agg: "distinct", value });
-					break;
-				}
-				case "last": {
-					const value = a.of(e);
-					if (value !== undefined) ops.push({ ...base, agg: "last", value, n: a.n });
-					break;
-				}
+			if (a.kind === "count") {
+				ops.push({ key, agg: "count", windowMs: s.windowMs, buckets: s.buckets, ts: e.ts });
+				continue;
+			}
+			const value = a.of(e);
+			if (value === undefined) continue;
+			if (a.kind === "sum") {
+				if (typeof value === "number" && Number.isFinite(value))
+					ops.push({ key, agg: "sum", windowMs: s.windowMs, buckets: s.buckets, ts: e.ts, value });
+			} else if (a.kind === "distinct") {
+				ops.push({ key, agg: "distinct", windowMs: s.windowMs, buckets: s.buckets, ts: e.ts, value: value as string });
+			} else {
+				ops.push({ key, agg: "last", windowMs: s.windowMs, buckets: s.buckets, ts: e.ts, value, n: a.n });
 			}
 		}
 		return ops;
@@ -114,5 +108,5 @@ export class FeatureCatalog {
 }
 
 export function stateKey(spec: FeatureSpec, id: string): string {
-	return `${spec.name}|${spec.entity}:${id}`;
+	return spec.name + "|" + spec.entity + ":" + id;
 }

@@ -10,6 +10,8 @@ export interface AcceptedEvent {
 	receivedAt: number;
 	/** Who sent it: the API key's name, `cli`, `replay:<deadletter id>`. */
 	source: string;
+	/** The JSON text as received (it passed validation, so it is exactly the event); spares a re-serialisation. */
+	raw?: string;
 }
 
 export type DeadLetterReason = "parse" | "schema" | "unknown_type" | "too_large";

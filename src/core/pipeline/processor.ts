@@ -68,13 +68,13 @@ export class Processor {
 		const receivedAt = this.deps.clock.now();
 		const outcomes: Outcome[] = new Array(raws.length);
 		const deadLetters: DeadLetter[] = [];
-		const valid: { i: number; event: BulwarkEvent }[] = [];
+		const valid: { i: number; event: BulwarkEvent; raw: string }[] = [];
 		const keep = opts.deadLetter !== false;
 
 		raws.forEach((raw, i) => {
 			const checked = parseAndValidate(raw);
 			if (checked.ok) {
-				valid.push({ i, event: checked.event });
+				valid.push({ i, event: checked.event, raw });
 				return;
 			}
 			const dl = keep ? newDeadLetter(raw, checked.reason, checked.problems, opts.source, receivedAt, false) : null;
@@ -92,7 +92,7 @@ export class Processor {
 			: new Map();
 		const firstInBatch = new Map<string, number>();
 		const later: { i: number; id: string; wait?: Promise<Outcome | undefined> }[] = [];
-		const fresh: { i: number; event: BulwarkEvent }[] = [];
+		const fresh: { i: number; event: BulwarkEvent; raw: string }[] = [];
 		for (const v of valid) {
 			const id = v.event.id;
 			const prior = stored.get(id);
@@ -122,7 +122,7 @@ export class Processor {
 			for (const f of fresh) {
 				const { decision, mutations: m } = await this.decide(f.event);
 				mutations.push(...m);
-				accepted.push({ event: f.event, decision, receivedAt, source: opts.source });
+				accepted.push({ event: f.event, decision, receivedAt, source: opts.source, raw: f.raw });
 				const out: Outcome = { status: "accepted", decision };
 				outcomes[f.i] = out;
 				byId.set(f.event.id, out);
@@ -191,34 +191,38 @@ export class Processor {
 	private async decide(e: BulwarkEvent): Promise<{ decision: Decision; mutations: Mutation[] }> {
 		const t0 = performance.now();
 		const trace: Trace = { features: {}, signals: [], fired: [], errors: [] };
-		const detectors = this.detectorsByType.get(e.type) ?? [];
+		const detectors = this.detectorsByType.get(e.type) ?? NO_DETECTORS;
 		const { features } = this.deps;
 
-		const requests = new Map<string, { feature: string; id: string }>();
-		for (const d of detectors) for (const r of d.needs(e)) requests.set(`${r.feature}:${r.id}`, r);
+		// Feature requests of all detectors, deduplicated, answered in the same call that applies
+		// this event's window ops.
+		const names: string[] = [];
 		const queries: WindowQuery[] = [];
-		for (const r of requests.values()) queries.push(features.query(r.feature, r.id, e.ts));
-		const values = new Map<string, WindowValue>();
+		for (const d of detectors) {
+			for (const r of d.needs(e)) {
+				const name = `${r.feature}:${r.id}`;
+				if (names.includes(name)) continue;
+				names.push(name);
+				queries.push(features.query(r.feature, r.id, e.ts));
+			}
+		}
+		const ctx = new Context(names);
 		try {
 			const got = await this.deps.windows.update(features.opsFor(e), queries);
-			[...requests.keys()].forEach((k, j) => {
-				values.set(k, got[j] as WindowValue);
-				trace.features[k] = got[j];
-			});
+			for (let j = 0; j < names.length; j++) {
+				const v = got[j] as WindowValue;
+				ctx.values[j] = v;
+				trace.features[names[j] as string] = v;
+			}
 		} catch (err) {
 			trace.errors.push(`features: ${message(err)}`);
 		}
 
 		const actorKey = `account:${e.actor}`;
-		const states = new Map<string, EntityState>();
-		await this.loadStates([actorKey], states, trace);
-		const ctx: DetectorContext = {
-			feature: (name, id) => values.get(`${name}:${id}`),
-			entity: (ref: EntityRef) => states.get(entityKey(ref)),
-		};
+		await this.loadStates([actorKey], ctx.states, trace);
 		for (const d of detectors) {
 			try {
-				trace.signals.push(...d.detect(e, ctx));
+				for (const sig of d.detect(e, ctx)) trace.signals.push(sig);
 			} catch (err) {
 				trace.errors.push(`detector ${d.name}: ${message(err)}`);
 			}
@@ -226,33 +230,42 @@ export class Processor {
 
 		const policy = evaluatePolicy(this.deps.policy, { event: e, signals: trace.signals, entity: ctx.entity });
 		trace.fired = policy.fired;
-		await this.loadStates(
-			policy.effects.map((x) => entityKey(x.entity)),
-			states,
-			trace,
-		);
-		const result = enforce(policy.effects, { ts: e.ts, who: `policy:${this.deps.policy.name}`, eventId: e.id, states });
-		if (result.changed.length) {
-			try {
-				await this.deps.entities.put(result.changed);
-			} catch (err) {
-				trace.errors.push(`entity state: ${message(err)}`);
+		let mutations: Mutation[] = NO_MUTATIONS;
+		if (policy.effects.length) {
+			await this.loadStates(
+				policy.effects.map((x) => entityKey(x.entity)),
+				ctx.states,
+				trace,
+			);
+			const result = enforce(policy.effects, {
+				ts: e.ts,
+				who: `policy:${this.deps.policy.name}`,
+				eventId: e.id,
+				states: ctx.states,
+			});
+			mutations = result.mutations;
+			if (result.changed.length) {
+				try {
+					await this.deps.entities.put(result.changed);
+				} catch (err) {
+					trace.errors.push(`entity state: ${message(err)}`);
+				}
 			}
 		}
 
-		const actor = states.get(actorKey);
+		const actor = ctx.states.get(actorKey);
 		const decision: Decision = {
 			eventId: e.id,
 			verdict: verdictOf(policy.effects, actorKey),
 			labels: actor ? activeLabels(actor, e.ts).map((l) => l.label) : [],
 			effects: policy.effects,
-			reasons: [...new Set(policy.effects.map((x) => x.reason))],
+			reasons: policy.effects.length ? [...new Set(policy.effects.map((x) => x.reason))] : [],
 			traceId: newId(),
 			tookMs: Math.round((performance.now() - t0) * 1000) / 1000,
 			decidedAt: this.deps.clock.now(),
 			trace,
 		};
-		return { decision, mutations: result.mutations };
+		return { decision, mutations };
 	}
 
 	private async loadStates(keys: readonly string[], into: Map<string, EntityState>, trace: Trace): Promise<void> {
@@ -283,6 +296,20 @@ export class Processor {
 		}
 		void deadLetters;
 	}
+}
+
+const NO_DETECTORS: readonly Detector[] = [];
+const NO_MUTATIONS: Mutation[] = [];
+
+/** What detectors and policy see of one event: its fetched feature values and entity states. */
+class Context implements DetectorContext {
+	readonly values: (WindowValue | undefined)[] = [];
+	readonly states = new Map<string, EntityState>();
+	constructor(private readonly names: readonly string[]) {}
+	feature(name: string, id: string): WindowValue | undefined {
+		return this.values[this.names.indexOf(`${name}:${id}`)];
+	}
+	readonly entity = (ref: EntityRef): EntityState | undefined => this.states.get(entityKey(ref));
 }
 
 type Checked = { ok: true; event: BulwarkEvent } | { ok: false; reason: DeadLetterReason; problems: Problem[] };

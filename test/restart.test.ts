@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { openBulwark } from "../src/app/bulwark.ts";
+import { ManualClock } from "../src/core/shared/index.ts";
+import { postEvent, tempDir } from "./helpers.ts";
+
+const T0 = 1_800_000_000_000;
+const open = (dir: string, log?: (m: string) => void) =>
+	openBulwark({
+		dataDir: dir,
+		retentionMs: 86_400_000 * 30,
+		snapshotIntervalMs: 3_600_000,
+		timers: false,
+		clock: new ManualClock(T0),
+		log,
+	});
+
+async function posts5m(dir: string, log?: (m: string) => void): Promise<number> {
+	const bw = await open(dir, log);
+	try {
+		const [v] = await bw.state.read([bw.features.query("posts_5m", "r1", T0 + 60_000)]);
+		return v as number;
+	} finally {
+		await bw.close();
+	}
+}
+
+describe("restarts keep the windows and the enforcement state", () => {
+	const dir = tempDir();
+	after(() => dir.remove());
+
+	it("restores windows from the snapshot written at close", async () => {
+		const bw = await open(dir.path);
+		await bw.processor.submit(
+			Array.from({ length: 12 }, (_, i) => JSON.stringify(postEvent("r1", T0 + i * 1_000))),
+			{ source: "t" },
+		);
+		await bw.processor.act(
+			[{ kind: "suspend", entity: { kind: "account", id: "r2" }, ttlMs: null, reason: "test", source: "human" }],
+			"test",
+		);
+		await bw.close();
+		assert.ok(existsSync(join(dir.path, "state.snapshot")));
+		const logs: string[] = [];
+		assert.equal(await posts5m(dir.path, (m) => logs.push(m)), 12);
+		assert.deepEqual(logs, [], "nothing to replay after a clean close");
+	});
+
+	it("rebuilds windows from the event log when the snapshot is gone", async () => {
+		rmSync(join(dir.path, "state.snapshot"));
+		const logs: string[] = [];
+		assert.equal(await posts5m(dir.path, (m) => logs.push(m)), 12);
+		assert.match(logs.join("\n"), /replaying 12 events/);
+	});
+
+	it("moves a damaged snapshot aside, says so, and rebuilds from the log", async () => {
+		writeFileSync(join(dir.path, "state.snapshot"), "garbage that is not a snapshot");
+		const logs: string[] = [];
+		assert.equal(await posts5m(dir.path, (m) => logs.push(m)), 12);
+		assert.match(logs.join("\n"), /warning: .*snapshot/i);
+		assert.ok(readdirSync(dir.path).some((f) => f.startsWith("state.snapshot.corrupt-")));
+	});
+
+	it("reloads suspensions from storage, so a suspended account stays denied", async () => {
+		const bw = await open(dir.path);
+		try {
+			const [out] = await bw.processor.submit([JSON.stringify(postEvent("r2", T0 + 5_000))], { source: "t" });
+			assert.ok(out?.status === "accepted");
+			assert.equal(out.decision.verdict, "deny");
+		} finally {
+			await bw.close();
+		}
+	});
+});
