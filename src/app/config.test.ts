@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadConfig, parseBytes } from "./config.ts";
+import { readFileSync } from "node:fs";
+import { loadConfig, parseBytes, SETTINGS } from "./config.ts";
 
 describe("config", () => {
 	it("has defaults", () => {
@@ -31,5 +32,15 @@ describe("config", () => {
 	it("parses sizes", () => {
 		assert.equal(parseBytes("16mb"), 16 * 1024 * 1024);
 		assert.equal(parseBytes("100"), 100);
+	});
+
+	it("is documented row by row in the README's configuration table", () => {
+		const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+		for (const st of SETTINGS) {
+			const row = readme.split("\n").find((l) => l.startsWith(`| \`${st.flag}\``));
+			assert.ok(row, `README has no row for ${st.flag}`);
+			assert.ok(row.includes(`\`${st.env}\``), `README row for ${st.flag} names ${st.env}`);
+			assert.ok(st.default === "" ? row.includes("none") : row.includes(`\`${st.default}\``), `README default of ${st.flag}`);
+		}
 	});
 });

@@ -3,7 +3,9 @@ import { SETTINGS } from "../app/config.ts";
 import { entityCommand } from "./commands/entity.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { scorecardCommand } from "./commands/scorecard.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { simulateCommand } from "./commands/simulate.ts";
 
 export type Flags = Record<string, string | boolean | undefined>;
 export interface Command {
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, Command> = {
 	ingest: ingestCommand,
 	keys: keysCommand,
 	entity: entityCommand,
+	simulate: simulateCommand,
+	scorecard: scorecardCommand,
 };
 
 function help(): string {
