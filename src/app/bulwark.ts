@@ -154,8 +154,11 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			if (closed) return;
 			closed = true;
 			for (const t of timers) clearInterval(t);
-			if (!opts.readOnly) snapshot();
-			await storage.close();
+			try {
+				if (!opts.readOnly) snapshot();
+			} finally {
+				await storage.close();
+			}
 		},
 	};
 }

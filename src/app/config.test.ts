@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
 import { loadConfig, parseBytes, SETTINGS } from "./config.ts";
 
 describe("config", () => {
@@ -40,7 +40,10 @@ describe("config", () => {
 			const row = readme.split("\n").find((l) => l.startsWith(`| \`${st.flag}\``));
 			assert.ok(row, `README has no row for ${st.flag}`);
 			assert.ok(row.includes(`\`${st.env}\``), `README row for ${st.flag} names ${st.env}`);
-			assert.ok(st.default === "" ? row.includes("none") : row.includes(`\`${st.default}\``), `README default of ${st.flag}`);
+			assert.ok(
+				st.default === "" ? row.includes("none") : row.includes(`\`${st.default}\``),
+				`README default of ${st.flag}`,
+			);
 		}
 	});
 });

@@ -1,7 +1,6 @@
 import type { Mutation } from "../../../core/enforcement/index.ts";
-import type { CommitBatch } from "../../../core/pipeline/index.ts";
-import { eventTarget } from "./rows.ts";
 import type { WriteStatements } from "./statements.ts";
+import { EVENT_COLUMNS, type WireBatch } from "./wire.ts";
 
 /** First and last event time of one entity (within a flush, or as last written). */
 export interface Seen {
@@ -10,6 +9,8 @@ export interface Seen {
 }
 
 /**
+ * Only accounts get an entity row from their events (posts, far more numerous, are described
+ * by their events: see `reads.getEntity`); any entity gets one when its status is set.
  * `first_seen`/`last_seen` are kept to this resolution: an entity already written is not
  * rewritten for an event within a minute of what its row says, which spares the write path
  * an UPDATE per event for every active account.
@@ -19,7 +20,7 @@ export const SEEN_RESOLUTION_MS = 60_000;
 /**
  * Writes batches with the prepared statements; the caller wraps it in one transaction.
  * Sequence numbers are assigned here (one writer per database file), from `afterSeq` on, and
- * only to events whose decision row was new: a repeated event id is stored once.
+ * only to events whose row was new: a repeated event id is stored once.
  *
  * Entities: a key in `known` has a row whose span covers at least the one remembered, so it
  * gets at most one UPDATE per flush, and none within `SEEN_RESOLUTION_MS`; other keys are
@@ -28,7 +29,7 @@ export const SEEN_RESOLUTION_MS = 60_000;
 export function writeBatches(
 	s: WriteStatements,
 	known: ReadonlyMap<string, Seen>,
-	batches: readonly CommitBatch[],
+	batches: readonly WireBatch[],
 	afterSeq: number,
 ): { seq: number; written: Map<string, Seen> } {
 	let seq = afterSeq;
@@ -40,14 +41,24 @@ export function writeBatches(
 		else if (ts < t.first) t.first = ts;
 	};
 	for (const batch of batches) {
-		for (const a of batch.events) {
-			const e = a.event;
-			if (s.insertDecision.run(e.id, seq + 1, a.decision.verdict, JSON.stringify(a.decision)).changes === 0) continue;
+		const r = batch.rows;
+		for (let j = 0; j < r.length; j += EVENT_COLUMNS) {
+			const row = s.insertEvent.run(
+				seq + 1,
+				r[j],
+				r[j + 1],
+				r[j + 2],
+				r[j + 3],
+				r[j + 4],
+				r[j + 5],
+				r[j + 6],
+				r[j + 7],
+				r[j + 8],
+				r[j + 9],
+			);
+			if (row.changes === 0) continue;
 			seq++;
-			const target = eventTarget(e);
-			s.insertEvent.run(seq, e.id, e.type, e.actor, target, e.ts, a.receivedAt, a.source, JSON.stringify(e));
-			see(`account:${e.actor}`, e.ts);
-			if (target !== null) see(target, e.ts);
+			see(`account:${r[j + 2] as string}`, r[j + 4] as number);
 		}
 		for (const m of batch.mutations) applyMutation(s, m);
 		for (const d of batch.deadLetters) {
@@ -65,6 +76,7 @@ export function writeBatches(
 			);
 		}
 	}
+	if (seq !== afterSeq) s.saveSeq.run(String(seq));
 	const written = new Map<string, Seen>();
 	for (const [key, t] of seen) {
 		const k = known.get(key);

@@ -2,8 +2,8 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type BetterSqlite3 from "better-sqlite3";
 
-// Plain JS run with `eval`, so the worker needs no TypeScript loader (bin/ registers tsx only
-// in the main thread).
+// Plain JS run with `eval`, so the worker needs no TypeScript loader (a worker does not inherit
+// the main thread's).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
@@ -32,7 +32,8 @@ export class BackgroundCheckpointer {
 
 	constructor(main: BetterSqlite3.Database, path: string, intervalMs = 250) {
 		const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs } });
+		// No execArgv: the main thread's `--import tsx` would load a loader this plain JS does not need.
+		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs }, execArgv: [] });
 		this.worker.unref();
 		main.pragma("wal_autocheckpoint = 0");
 		const fallBack = () => {

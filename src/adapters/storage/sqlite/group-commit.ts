@@ -1,51 +1,58 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Decision } from "../../../core/decisions/index.ts";
 import type { CommitBatch } from "../../../core/pipeline/index.ts";
-import { type Seen, writeBatches } from "./apply.ts";
-import { prepareWrites } from "./statements.ts";
+import { BatchWriter } from "./batch-writer.ts";
+import { type Committer, closedError } from "./committer.ts";
+import { encodeBatch, type WireBatch } from "./wire.ts";
 
 interface Queued {
-	batch: CommitBatch;
+	batch: WireBatch;
 	resolve: () => void;
 	reject: (err: unknown) => void;
 }
 
-/** Past this many remembered entities the map starts over (each then costs one upsert again). */
-const MAX_KNOWN_KEYS = 500_000;
-
 /**
- * Group commit: `commit` queues a batch; one flush per event-loop turn writes every queued
- * batch in a single transaction and then settles their promises. If that transaction fails,
- * each batch is retried in its own, so one bad batch does not fail its neighbours.
+ * Group commit on the calling thread: `commit` queues a batch; one flush per event-loop turn
+ * writes every queued batch in a single transaction and then settles their promises. The
+ * writer for `:memory:` databases, which cannot be shared with another thread.
  */
-export class GroupCommit {
-	/** Seq of the last event made durable. */
-	lastCommittedSeq: number;
-	/** Transactions committed so far (a flush of many batches counts once). */
-	transactionCount = 0;
-	/** Decisions of queued, not yet written events: a repeat of an id in flight finds its answer. */
-	readonly inFlight = new Map<string, Decision>();
+export class InlineGroupCommit implements Committer {
+	readonly failure = undefined;
+	private readonly inFlight = new Map<string, Decision>();
 	private queue: Queued[] = [];
 	private scheduled = false;
 	private closed = false;
-	private readonly known = new Map<string, Seen>();
-	private readonly tx: (batches: readonly CommitBatch[]) => { seq: number; written: Map<string, Seen> };
+	private readonly writer: BatchWriter;
 
 	constructor(db: BetterSqlite3.Database, lastSeq: number) {
-		this.lastCommittedSeq = lastSeq;
-		const statements = prepareWrites(db);
-		this.tx = db.transaction((batches: readonly CommitBatch[]) =>
-			writeBatches(statements, this.known, batches, this.lastCommittedSeq),
-		);
+		this.writer = new BatchWriter(db, lastSeq);
+	}
+
+	get lastCommittedSeq(): number {
+		return this.writer.seq;
+	}
+
+	get transactionCount(): number {
+		return this.writer.transactions;
+	}
+
+	pendingDecision(eventId: string): Decision | undefined {
+		return this.inFlight.get(eventId);
 	}
 
 	commit(batch: CommitBatch): Promise<void> {
-		if (this.closed) return Promise.reject(new Error("sqlite storage is closed"));
+		if (this.closed) return Promise.reject(closedError());
+		let wire: WireBatch;
+		try {
+			wire = encodeBatch(batch);
+		} catch (err) {
+			return Promise.reject(err);
+		}
 		for (const a of batch.events) {
 			if (!this.inFlight.has(a.event.id)) this.inFlight.set(a.event.id, a.decision);
 		}
 		return new Promise<void>((resolve, reject) => {
-			this.queue.push({ batch, resolve, reject });
+			this.queue.push({ batch: wire, resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(this.onTurn);
@@ -53,23 +60,22 @@ export class GroupCommit {
 		});
 	}
 
-	/** Writes whatever is queued now, synchronously (before a snapshot, at close). */
 	flushSync(): void {
 		const items = this.queue;
 		if (items.length === 0) return;
 		this.queue = [];
 		try {
-			this.write(items.map((i) => i.batch));
-			for (const i of items) i.resolve();
-		} catch (err) {
-			if (items.length === 1) items[0]?.reject(err);
-			else for (const i of items) this.writeAlone(i);
+			const failures = new Map(this.writer.write(items.map((i) => i.batch)));
+			items.forEach((item, i) => {
+				if (failures.has(i)) item.reject(failures.get(i));
+				else item.resolve();
+			});
 		} finally {
 			this.inFlight.clear();
 		}
 	}
 
-	close(): void {
+	async close(): Promise<void> {
 		this.flushSync();
 		this.closed = true;
 	}
@@ -78,21 +84,4 @@ export class GroupCommit {
 		this.scheduled = false;
 		this.flushSync();
 	};
-
-	private writeAlone(item: Queued): void {
-		try {
-			this.write([item.batch]);
-			item.resolve();
-		} catch (err) {
-			item.reject(err);
-		}
-	}
-
-	private write(batches: readonly CommitBatch[]): void {
-		const { seq, written } = this.tx(batches);
-		this.transactionCount++;
-		this.lastCommittedSeq = seq;
-		if (this.known.size + written.size > MAX_KNOWN_KEYS) this.known.clear();
-		for (const [key, span] of written) this.known.set(key, span);
-	}
 }

@@ -16,10 +16,13 @@ type AnyDb = Kysely<any>;
 
 async function up0001(db: AnyDb): Promise<void> {
 	const s = db.schema;
+	// One row per event with its decision: the write path inserts one row. Seqs are appended in
+	// order; the event id (often random) goes only into the narrow unique index that makes
+	// repeated ids idempotent.
 	await s
 		.createTable("events")
-		.addColumn("seq", "integer", (c) => c.primaryKey().autoIncrement())
-		.addColumn("id", "text", (c) => c.notNull())
+		.addColumn("seq", "integer", (c) => c.primaryKey())
+		.addColumn("id", "text", (c) => c.notNull().unique())
 		.addColumn("type", "text", (c) => c.notNull())
 		.addColumn("actor", "text", (c) => c.notNull())
 		.addColumn("target", "text")
@@ -27,6 +30,8 @@ async function up0001(db: AnyDb): Promise<void> {
 		.addColumn("received_at", "integer", (c) => c.notNull())
 		.addColumn("source", "text", (c) => c.notNull())
 		.addColumn("body", "text", (c) => c.notNull())
+		.addColumn("verdict", "text", (c) => c.notNull())
+		.addColumn("decision", "text", (c) => c.notNull())
 		.execute();
 	await s.createIndex("events_actor_seq").on("events").columns(["actor", "seq"]).execute();
 	// Partial: logins and profile updates have no target and need no entry.
@@ -35,17 +40,6 @@ async function up0001(db: AnyDb): Promise<void> {
 		.on("events")
 		.columns(["target", "seq"])
 		.where(sql.ref("target"), "is not", null)
-		.execute();
-
-	// Keyed by seq, appended in order; event ids (often random) go only into the narrow unique
-	// index. A WITHOUT ROWID table keyed by a random id rewrote a full leaf page per ~500-byte
-	// decision and measured about 1.7x slower with UUID event ids.
-	await s
-		.createTable("decisions")
-		.addColumn("seq", "integer", (c) => c.primaryKey())
-		.addColumn("event_id", "text", (c) => c.notNull().unique())
-		.addColumn("verdict", "text", (c) => c.notNull())
-		.addColumn("body", "text", (c) => c.notNull())
 		.execute();
 
 	await s
@@ -148,8 +142,7 @@ async function up0001(db: AnyDb): Promise<void> {
 }
 
 async function down0001(db: AnyDb): Promise<void> {
-	for (const t of ["meta", "api_keys", "dead_letters", "review_cases", "actions", "labels", "entities", "decisions"]) {
+	for (const t of ["meta", "api_keys", "dead_letters", "review_cases", "actions", "labels", "entities", "events"]) {
 		await db.schema.dropTable(t).ifExists().execute();
 	}
-	await db.schema.dropTable("events").ifExists().execute();
 }

@@ -8,8 +8,25 @@ import type { Database } from "./schema.ts";
 type Db = Kysely<Database>;
 
 export async function getEntity(db: Db, ref: EntityRef): Promise<EntityRecord | undefined> {
-	const r = await db.selectFrom("entities").selectAll().where("key", "=", entityKey(ref)).executeTakeFirst();
-	if (!r) return undefined;
+	const key = entityKey(ref);
+	const r = await db.selectFrom("entities").selectAll().where("key", "=", key).executeTakeFirst();
+	if (!r) {
+		// Posts (and anything else without a row) are known by the events about them.
+		const span = await db
+			.selectFrom("events")
+			.select((s) => [s.fn.min<number>("ts").as("first"), s.fn.max<number>("ts").as("last")])
+			.where("target", "=", key)
+			.executeTakeFirst();
+		if (!span || span.first === null) return undefined;
+		return {
+			kind: ref.kind,
+			id: ref.id,
+			status: "active",
+			suspendedUntil: null,
+			firstSeen: span.first,
+			lastSeen: span.last,
+		};
+	}
 	return {
 		kind: r.kind,
 		id: r.id,

@@ -4,7 +4,7 @@ const CHUNK = 5_000;
 
 /**
  * Deletes events received before `olderThanReceivedAt` with seq ≤ `maxSeq` (never past what a
- * snapshot covers), and their decisions. Works in chunks of one short transaction each, so
+ * snapshot covers), with their decisions. Works in chunks of one short transaction each, so
  * the write path waits at most one chunk. Returns how many events went.
  */
 export function pruneEvents(db: BetterSqlite3.Database, olderThanReceivedAt: number, maxSeq: number): number {
@@ -12,11 +12,9 @@ export function pruneEvents(db: BetterSqlite3.Database, olderThanReceivedAt: num
 		"SELECT seq FROM events WHERE seq > ? AND seq <= ? AND received_at < ? ORDER BY seq LIMIT ?",
 	);
 	const dropEvent = db.prepare<[number]>("DELETE FROM events WHERE seq = ?");
-	const dropDecision = db.prepare<[number]>("DELETE FROM decisions WHERE seq = ?");
 	const chunk = db.transaction((rows: readonly { seq: number }[]) => {
 		for (const r of rows) {
 			dropEvent.run(r.seq);
-			dropDecision.run(r.seq);
 		}
 	});
 	let total = 0;

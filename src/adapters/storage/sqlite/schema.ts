@@ -1,12 +1,9 @@
-import type { Generated } from "kysely";
-
 /**
  * The tables as Kysely sees them (read side and migrations). Times are milliseconds since the
  * epoch; `*_json` free text columns hold JSON; booleans are 0/1.
  */
 export interface Database {
 	events: EventsTable;
-	decisions: DecisionsTable;
 	entities: EntitiesTable;
 	labels: LabelsTable;
 	actions: ActionsTable;
@@ -17,7 +14,7 @@ export interface Database {
 }
 
 export interface EventsTable {
-	seq: Generated<number>;
+	seq: number;
 	id: string;
 	type: string;
 	actor: string;
@@ -28,15 +25,9 @@ export interface EventsTable {
 	source: string;
 	/** The event as JSON. */
 	body: string;
-}
-
-export interface DecisionsTable {
-	/** The event's seq (decisions of repeated event ids are not stored). */
-	seq: number;
-	event_id: string;
 	verdict: string;
-	/** The Decision as JSON. */
-	body: string;
+	/** The Decision as JSON (a repeated event id keeps the first). */
+	decision: string;
 }
 
 export interface EntitiesTable {

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
+import type { Cell } from "./wire.ts";
 
 /**
  * The write path's statements, prepared once per connection. Plain parameterised SQL: the
@@ -8,11 +9,14 @@ import type BetterSqlite3 from "better-sqlite3";
  */
 export function prepareWrites(db: BetterSqlite3.Database) {
 	return {
-		insertDecision: db.prepare<[string, number, string, string]>(
-			"INSERT INTO decisions (event_id, seq, verdict, body) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+		// Parameters: seq, then the `EVENT_COLUMNS` cells of a wire row (see `wire.ts`).
+		insertEvent: db.prepare<[number, ...(Cell | undefined)[]]>(
+			`INSERT INTO events (seq, id, type, actor, target, ts, received_at, source, body, verdict, decision)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		),
-		insertEvent: db.prepare<[number, string, string, string, string | null, number, number, string, string]>(
-			"INSERT INTO events (seq, id, type, actor, target, ts, received_at, source, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		// The seq high-water mark, so a seq is never reused even when retention empties the log.
+		saveSeq: db.prepare<[string]>(
+			"INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		),
 		touchEntity: db.prepare<[number, number, string]>(
 			"UPDATE entities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE key = ?",

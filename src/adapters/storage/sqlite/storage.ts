@@ -15,8 +15,8 @@ import type {
 } from "../../../core/pipeline/index.ts";
 import type { EntityRef } from "../../../core/shared/index.ts";
 import type { BackgroundCheckpointer } from "./checkpointer.ts";
+import type { Committer } from "./committer.ts";
 import * as dead from "./dead-letters.ts";
-import { GroupCommit } from "./group-commit.ts";
 import * as keys from "./keys.ts";
 import * as reads from "./reads.ts";
 import { pruneEvents } from "./retention.ts";
@@ -27,14 +27,16 @@ import { loadEntityStates } from "./states.ts";
  * Durable records in one SQLite file: the embedded EventStore, RecordReader and ApiKeyStore.
  * Made by `openSqliteStorage`, which runs the migrations first. One process writes a file
  * (event seqs are assigned in memory; the app's data-folder lock ensures it); others may read.
+ * Commits go through a `Committer` (by default a writer thread, see `WorkerGroupCommit`); reads,
+ * API keys, dead-letter resolution and retention use this thread's own connection.
  * @example
  * const storage = await openSqliteStorage({ path: ":memory:" });
  * await storage.commit({ events: [accepted], mutations: [], deadLetters: [] });
  * (await storage.findDecisions([accepted.event.id])).get(accepted.event.id); // the Decision
  */
 export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
-	private readonly group: GroupCommit;
 	private readonly decisionBody: BetterSqlite3.Statement<[string], string>;
+	private readonly decisionBodies: BetterSqlite3.Statement<[string], [string, string]>;
 	private readonly metaGet: BetterSqlite3.Statement<[string], string>;
 	private readonly metaSet: BetterSqlite3.Statement<[string, string]>;
 	/** How long events are kept, for `pruneExpired`; undefined keeps them forever. */
@@ -44,19 +46,17 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	constructor(
 		private readonly sqlite: BetterSqlite3.Database,
 		private readonly db: Kysely<Database>,
+		private readonly committer: Committer,
 		opts: { retentionMs?: number; checkpointer?: BackgroundCheckpointer } = {},
 	) {
 		this.retentionMs = opts.retentionMs;
 		this.checkpointer = opts.checkpointer;
-		const last = sqlite
-			.prepare<[], number>(
-				`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
-				            coalesce((SELECT max(seq) FROM events), 0))`,
+		this.decisionBody = sqlite.prepare<[string], string>("SELECT decision FROM events WHERE id = ?").pluck();
+		this.decisionBodies = sqlite
+			.prepare<[string], [string, string]>(
+				"SELECT e.id, e.decision FROM json_each(?) AS j CROSS JOIN events AS e ON e.id = j.value",
 			)
-			.pluck()
-			.get();
-		this.group = new GroupCommit(sqlite, last ?? 0);
-		this.decisionBody = sqlite.prepare<[string], string>("SELECT body FROM decisions WHERE event_id = ?").pluck();
+			.raw();
 		this.metaGet = sqlite.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck();
 		this.metaSet = sqlite.prepare<[string, string]>(
 			"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -65,12 +65,12 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 
 	/** Seq of the last event made durable. */
 	get lastCommittedSeq(): number {
-		return this.group.lastCommittedSeq;
+		return this.committer.lastCommittedSeq;
 	}
 
 	/** Write transactions committed since open (group commit folds many `commit` calls into one). */
 	get transactionCount(): number {
-		return this.group.transactionCount;
+		return this.committer.transactionCount;
 	}
 
 	/**
@@ -79,20 +79,33 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	 * @example await storage.commit({ events: [{ event, decision, receivedAt, source: "cli" }], mutations: [], deadLetters: [] })
 	 */
 	commit(batch: CommitBatch): Promise<void> {
-		return this.group.commit(batch);
+		return this.committer.commit(batch);
 	}
 
-	/** Writes whatever is queued right now, synchronously (call before taking a snapshot). */
+	/**
+	 * Returns once everything committed so far is written, synchronously (call before taking a
+	 * snapshot, then read `lastCommittedSeq`). Throws if the writer thread died.
+	 */
 	flushSync(): void {
-		this.group.flushSync();
+		this.committer.flushSync();
 	}
 
-	/** Stored decisions by event id; also answers for events queued but not yet written. */
+	/** Stored decisions by event id; also answers for events committed but not yet confirmed written. */
 	async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
 		const found = new Map<string, Decision>();
+		if (eventIds.length === 1) {
+			const body = this.decisionBody.get(eventIds[0]!);
+			if (body !== undefined) found.set(eventIds[0]!, JSON.parse(body) as Decision);
+		} else if (eventIds.length > 1) {
+			// One statement for the lot: a batch's ids are mostly new, and probing the index from
+			// SQL costs a tenth of a statement run per id.
+			for (const [id, body] of this.decisionBodies.all(JSON.stringify(eventIds))) {
+				found.set(id, JSON.parse(body) as Decision);
+			}
+		}
 		for (const id of eventIds) {
-			const body = this.decisionBody.get(id);
-			const d = body === undefined ? this.group.inFlight.get(id) : (JSON.parse(body) as Decision);
+			if (found.has(id)) continue;
+			const d = this.committer.pendingDecision(id);
 			if (d) found.set(id, d);
 		}
 		return found;
@@ -123,8 +136,10 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 		return reads.eventsAfter(this.db, afterSeq, limit);
 	}
 
+	/** Rejects once the writer thread has died, so a readiness check shows it. */
 	async lastSeq(): Promise<number> {
-		return this.group.lastCommittedSeq;
+		if (this.committer.failure) throw this.committer.failure;
+		return this.committer.lastCommittedSeq;
 	}
 
 	loadEntityStates(now: number): Promise<EntityState[]> {
@@ -167,7 +182,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 		return keys.revokeKey(this.db, id, at);
 	}
 
-	/** Deletes events (and decisions) received before the cutoff with seq ≤ `maxSeq`; returns how many. */
+	/** Deletes events (with their decisions) received before the cutoff with seq ≤ `maxSeq`; returns how many. */
 	pruneEvents(olderThanReceivedAt: number, maxSeq: number): number {
 		return pruneEvents(this.sqlite, olderThanReceivedAt, maxSeq);
 	}
@@ -187,7 +202,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 
 	/** Writes what is queued, then closes the file; later commits reject. */
 	async close(): Promise<void> {
-		this.group.close();
+		await this.committer.close();
 		await this.checkpointer?.stop();
 		await this.db.destroy();
 	}
