@@ -1,8 +1,7 @@
-import { openBulwark } from "../../app/bulwark.ts";
-import { loadConfig } from "../../app/config.ts";
 import { type EntityView, entityView } from "../../core/pipeline/index.ts";
 import { isEntityKind } from "../../core/shared/index.ts";
 import { BulwarkClient } from "../client.ts";
+import { openDataFolderReadOnly } from "../local.ts";
 import type { Command } from "../main.ts";
 import { isoTime, table } from "../table.ts";
 
@@ -34,13 +33,7 @@ export const entityCommand: Command = {
 				if (!/-> 404/.test((err as Error).message)) throw err;
 			}
 		} else {
-			const cfg = loadConfig({ data: flags.data as string | undefined });
-			const bw = await openBulwark({
-				dataDir: cfg.dataDir,
-				retentionMs: cfg.retentionMs,
-				snapshotIntervalMs: cfg.snapshotIntervalMs,
-				readOnly: true,
-			});
+			const bw = await openDataFolderReadOnly(flags.data);
 			try {
 				view = await entityView(
 					{ reader: bw.storage, features: bw.features, windows: bw.state, clock: bw.clock },

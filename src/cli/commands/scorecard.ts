@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { openBulwark } from "../../app/bulwark.ts";
-import { loadConfig } from "../../app/config.ts";
 import { type ScoreAction, type ScoreCase, type Scorecard, scorecard, type Truth } from "../../simulator/index.ts";
 import { BulwarkClient } from "../client.ts";
+import { openDataFolderReadOnly } from "../local.ts";
 import type { Command } from "../main.ts";
 import { table } from "../table.ts";
 
@@ -49,13 +48,7 @@ export const scorecardCommand: Command = {
 				async (b) => (await c.request<{ cases: ScoreCase[] }>("GET", `/v1/review/cases?limit=${PAGE}${q(b)}`)).cases,
 			);
 		} else {
-			const cfg = loadConfig({ data: flags.data as string | undefined });
-			const bw = await openBulwark({
-				dataDir: cfg.dataDir,
-				retentionMs: cfg.retentionMs,
-				snapshotIntervalMs: cfg.snapshotIntervalMs,
-				readOnly: true,
-			});
+			const bw = await openDataFolderReadOnly(flags.data);
 			try {
 				actions = await all((before) => bw.storage.listActions({ limit: PAGE, before }));
 				cases = await all((before) => bw.storage.listReviewCases({ limit: PAGE, before }));
