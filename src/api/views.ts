@@ -1,19 +1,9 @@
-import type { Decision, Effect, Trace, Verdict } from "../core/decisions/index.ts";
+import type { Decision, Trace } from "../core/decisions/index.ts";
 import type { Outcome } from "../core/pipeline/index.ts";
 import { ENTITY_KINDS, type EntityRef, isEntityKind, type Problem, ValidationError } from "../core/shared/index.ts";
 
 /** The answer to one event, as POST /v1/events and a replay return it. */
-export interface DecisionView {
-	eventId: string;
-	verdict: Verdict;
-	labels: string[];
-	effects: Effect[];
-	reasons: string[];
-	traceId: string;
-	tookMs: number;
-	duplicate: boolean;
-	trace?: Trace;
-}
+export type DecisionView = Omit<Decision, "decidedAt" | "trace"> & { duplicate: boolean; trace?: Trace };
 
 export function decisionView(d: Decision, duplicate: boolean, withTrace: boolean): DecisionView {
 	const v: DecisionView = {

@@ -145,7 +145,7 @@ export class Processor {
 			outcomes[l.i] = { status: "duplicate", decision };
 		}
 
-		this.notify(accepted, outcomes, deadLetters);
+		this.notify(accepted, outcomes);
 		if (accepted.length && this.deps.bus) {
 			this.deps.bus
 				.publish(
@@ -278,11 +278,7 @@ export class Processor {
 		}
 	}
 
-	private notify(
-		accepted: readonly AcceptedEvent[],
-		outcomes: readonly Outcome[],
-		deadLetters: readonly DeadLetter[],
-	): void {
+	private notify(accepted: readonly AcceptedEvent[], outcomes: readonly Outcome[]): void {
 		const o = this.deps.observer;
 		if (!o) return;
 		for (const a of accepted) {
@@ -294,7 +290,6 @@ export class Processor {
 			if (out.status === "duplicate") o.duplicate?.();
 			else if (out.status === "rejected") o.rejected?.(out.reason);
 		}
-		void deadLetters;
 	}
 }
 
