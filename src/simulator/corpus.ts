@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Rng } from "./prng.ts";
 import { builtinText, type TextGen } from "./text.ts";
 
-interface Pools {
+export interface Pools {
 	organic: string[];
 	abusive: string[];
 	spam: string[];
@@ -38,31 +38,37 @@ function readSms(file: string, pools: Pools): void {
 	}
 }
 
+/** Reads the pools from `dir`: the layout of ../shared/data/text, or the folder holding `text/`. */
+export function loadCorpus(dir: string): Pools {
+	const root = existsSync(join(dir, "text")) && !existsSync(join(dir, "tweeteval")) ? join(dir, "text") : dir;
+	const pools: Pools = { organic: [], abusive: [], spam: [] };
+	readLabelled(join(root, "tweeteval", "offensive"), pools);
+	readLabelled(join(root, "tweeteval", "hate"), pools);
+	readSms(join(root, "sms-spam", "SMSSpamCollection"), pools);
+	if (!pools.organic.length && !pools.abusive.length && !pools.spam.length)
+		throw new Error(
+			`no corpus text found under ${dir} (expected tweeteval/{offensive,hate}/*_text.txt or sms-spam/SMSSpamCollection, as in ../shared/data/text)`,
+		);
+	return pools;
+}
+
 /**
- * Text from real labelled data (`--corpus DIR`, the layout of ../shared/data/text): organic and
- * abusive posts from tweeteval offensive and hate, spam from the SMS Spam Collection. Files are
- * read on first use; a pool that found nothing falls back to the built-in templates.
+ * Text from real labelled data (`--corpus DIR`, the layout of ../shared/data/text, or
+ * ../shared/data itself): organic and abusive posts from tweeteval offensive and hate (OLID is
+ * the same tweets, so it is not read twice), spam from the SMS Spam Collection. The files are
+ * read here, so a wrong folder fails before anything is sent; a pool that found nothing falls
+ * back to the built-in templates.
+ * @example new Simulation({ seed: 1, accounts: 1_000 }, corpusText("../shared/data"))
  */
 export function corpusText(dir: string): TextGen {
-	let pools: Pools | undefined;
-	const load = (): Pools => {
-		if (pools) return pools;
-		pools = { organic: [], abusive: [], spam: [] };
-		readLabelled(join(dir, "tweeteval", "offensive"), pools);
-		readLabelled(join(dir, "tweeteval", "hate"), pools);
-		readSms(join(dir, "sms-spam", "SMSSpamCollection"), pools);
-		if (!pools.organic.length && !pools.abusive.length && !pools.spam.length)
-			throw new Error(`no corpus text found under ${dir} (expected tweeteval/ and sms-spam/)`);
-		return pools;
-	};
+	const pools = loadCorpus(dir);
 	const from = (pool: string[], rng: Rng, fallback: () => string) => (pool.length ? rng.pick(pool) : fallback());
 	return {
-		organic: (rng, topic) => from(load().organic, rng, () => builtinText.organic(rng, topic)),
-		reply: (rng) =>
-			rng.chance(0.5) ? from(load().organic, rng, () => builtinText.reply(rng)) : builtinText.reply(rng),
-		abusive: (rng) => from(load().abusive, rng, () => builtinText.abusive(rng)),
+		organic: (rng, topic) => from(pools.organic, rng, () => builtinText.organic(rng, topic)),
+		reply: (rng) => (rng.chance(0.5) ? from(pools.organic, rng, () => builtinText.reply(rng)) : builtinText.reply(rng)),
+		abusive: (rng) => from(pools.abusive, rng, () => builtinText.abusive(rng)),
 		spam: (rng, template, url) => {
-			const p = load().spam;
+			const p = pools.spam;
 			// A botnet sticks to a slice of the pool and moves to the next slice when it rotates.
 			return p.length ? `${p[(template * 37 + rng.int(8)) % p.length]} ${url}` : builtinText.spam(rng, template, url);
 		},

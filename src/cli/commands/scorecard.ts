@@ -39,14 +39,7 @@ export const scorecardCommand: Command = {
 		if (typeof flags.target === "string") {
 			const key = (flags["api-key"] as string | undefined) ?? process.env.BULWARK_API_KEY;
 			if (!key) throw new Error("--target needs --api-key KEY (or BULWARK_API_KEY)");
-			const c = new BulwarkClient(flags.target, key);
-			const q = (b?: string) => (b ? `&before=${encodeURIComponent(b)}` : "");
-			actions = await all(
-				async (b) => (await c.request<{ actions: Row[] }>("GET", `/v1/actions?limit=${PAGE}${q(b)}`)).actions,
-			);
-			cases = await all(
-				async (b) => (await c.request<{ cases: ScoreCase[] }>("GET", `/v1/review/cases?limit=${PAGE}${q(b)}`)).cases,
-			);
+			({ actions, cases } = await readFromServer(new BulwarkClient(flags.target, key)));
 		} else {
 			const bw = await openDataFolderReadOnly(flags.data);
 			try {
@@ -57,17 +50,31 @@ export const scorecardCommand: Command = {
 			}
 		}
 		const card = scorecard(truth, actions, cases);
-		if (flags.json) process.stdout.write(`${JSON.stringify(card)}\n`);
-		else print(card);
+		process.stdout.write(`${flags.json ? JSON.stringify(card) : formatScorecard(card)}\n`);
 		return 0;
 	},
 };
+
+/** Every audit-log row and review case of a running server, through the API. */
+export async function readFromServer(
+	c: BulwarkClient,
+): Promise<{ actions: Row[]; cases: (ScoreCase & { id: string })[] }> {
+	const q = (b?: string) => (b ? `&before=${encodeURIComponent(b)}` : "");
+	const actions = await all(
+		async (b) => (await c.request<{ actions: Row[] }>("GET", `/v1/actions?limit=${PAGE}${q(b)}`)).actions,
+	);
+	const cases = await all(
+		async (b) => (await c.request<{ cases: ScoreCase[] }>("GET", `/v1/review/cases?limit=${PAGE}${q(b)}`)).cases,
+	);
+	return { actions, cases };
+}
 
 const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
 const dur = (ms: number | null) =>
 	ms === null ? "–" : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${(ms / 60_000).toFixed(1)}m`;
 
-function print(c: Scorecard): void {
+/** The scorecard for people: one row per threat and one for all, then collateral and the review queue. */
+export function formatScorecard(c: Scorecard): string {
 	const rows = [...Object.entries(c.threats), ["all threats", c.overall] as const].map(([name, t]) => [
 		name,
 		t.accounts,
@@ -89,5 +96,5 @@ function print(c: Scorecard): void {
 		`review queue: ${c.reviewCases} cases, precision at the top 100 ${pct(c.reviewPrecisionAt100)}`,
 		"(TTA: simulated time from an account's first bad act to Bulwark's first action on it)",
 	];
-	process.stdout.write(`${out.join("\n")}\n`);
+	return out.join("\n");
 }

@@ -12,24 +12,27 @@ import { Progress } from "../progress.ts";
 import { table } from "../table.ts";
 
 type LineResult = { status: string; verdict?: string };
-interface Sink {
+/** Where a simulation's events go: a file, a running server or a data folder opened in-process. */
+export interface Sink {
 	send(lines: string[]): Promise<LineResult[]>;
 	/** Actions newer than `after` (ids are time-ordered), newest first. */
 	actionsAfter?(after: string): Promise<(ObservedAction & { id: string })[]>;
 	close(): Promise<void>;
 }
 
-const num = (flags: Flags, name: string, dflt: number): number => {
+/** A numeric flag, or `dflt` when it is absent. */
+export const num = (flags: Flags, name: string, dflt: number): number => {
 	const v = flags[name];
 	if (v === undefined) return dflt;
 	const n = Number(v);
-	if (!Number.isFinite(n)) throw new Error(`--${name} needs a number`);
+	if (!Number.isFinite(n))
+		throw new Error(`--${name} needs a number${name === "evasion" ? " (a share; the mode is --evasion-mode)" : ""}`);
 	return n;
 };
 
 export const simulateCommand: Command = {
 	usage:
-		"simulate [--seed N] [--accounts N] [--duration 1h] [--rate N] [--target URL --api-key K | --data DIR | --out FILE] [--truth FILE]",
+		"simulate [--seed N] [--accounts N] [--duration 1h] [--rate N] [--target URL --api-key K | --data DIR | --out FILE] [--truth FILE] [--corpus DIR] [--evasion-mode scripted|feedback]",
 	summary: "generate a synthetic platform's events with ground truth (see README: The simulator)",
 	options: {
 		seed: { type: "string" },
@@ -46,15 +49,16 @@ export const simulateCommand: Command = {
 		corpus: { type: "string" },
 		prefix: { type: "string" },
 		camouflage: { type: "string" },
-		evasion: { type: "string" },
+		// Not `--evasion`: that is the share of ban evaders, like `--spam` is the share of spam bots.
+		"evasion-mode": { type: "string" },
 		"feedback-every": { type: "string" },
 		...Object.fromEntries(THREATS.map((t) => [t, { type: "string" as const }])),
 	},
 	async run(_pos, flags) {
 		const shares: Partial<Record<Threat, number>> = {};
 		for (const t of THREATS) if (flags[t] !== undefined) shares[t] = num(flags, t, 0);
-		const evasion = (flags.evasion as string | undefined) ?? "scripted";
-		if (evasion !== "scripted" && evasion !== "feedback") throw new Error("--evasion is scripted or feedback");
+		const evasion = (flags["evasion-mode"] as string | undefined) ?? "scripted";
+		if (evasion !== "scripted" && evasion !== "feedback") throw new Error("--evasion-mode is scripted or feedback");
 		const start = flags.start === undefined ? undefined : Date.parse(String(flags.start)) || Number(flags.start);
 		const sim = new Simulation(
 			{
@@ -105,28 +109,7 @@ async function openSink(flags: Flags): Promise<Sink> {
 	if (typeof flags.target === "string") {
 		const key = (flags["api-key"] as string | undefined) ?? process.env.BULWARK_API_KEY;
 		if (!key) throw new Error("--target needs --api-key KEY (or BULWARK_API_KEY)");
-		const client = new BulwarkClient(flags.target, key);
-		return {
-			send: async (lines) =>
-				(
-					await client.request<{ results: LineResult[] }>(
-						"POST",
-						"/v1/events/batch",
-						lines.join("\n"),
-						"application/x-ndjson",
-					)
-				).results,
-			actionsAfter: (after) =>
-				newest(after, async (before) => {
-					const q = before ? `&before=${encodeURIComponent(before)}` : "";
-					const r = await client.request<{ actions: (ObservedAction & { id: string })[]; next: string | null }>(
-						"GET",
-						`/v1/actions?limit=1000${q}`,
-					);
-					return r.actions;
-				}),
-			close: async () => {},
-		};
+		return targetSink(new BulwarkClient(flags.target, key));
 	}
 	if (typeof flags.data !== "string") throw new Error("give where events go: --target URL, --data DIR or --out FILE");
 	const cfg = loadConfig({ data: flags.data });
@@ -150,6 +133,34 @@ async function openSink(flags: Flags): Promise<Sink> {
 	};
 }
 
+/**
+ * Sends to a running server: NDJSON batches to `POST /v1/events/batch`, and reads enforcement
+ * back from the audit log (`GET /v1/actions`) for the adversaries' feedback.
+ */
+export function targetSink(client: BulwarkClient): Sink {
+	return {
+		send: async (lines) =>
+			(
+				await client.request<{ results: LineResult[] }>(
+					"POST",
+					"/v1/events/batch",
+					lines.join("\n"),
+					"application/x-ndjson",
+				)
+			).results,
+		actionsAfter: (after) =>
+			newest(after, async (before) => {
+				const q = before ? `&before=${encodeURIComponent(before)}` : "";
+				const r = await client.request<{ actions: (ObservedAction & { id: string })[]; next: string | null }>(
+					"GET",
+					`/v1/actions?limit=1000${q}`,
+				);
+				return r.actions;
+			}),
+		close: async () => {},
+	};
+}
+
 /** Pages the audit log newest first until an id at or before `after`. */
 async function newest<T extends { id: string }>(after: string, page: (before?: string) => Promise<T[]>): Promise<T[]> {
 	const out: T[] = [];
@@ -165,8 +176,24 @@ async function newest<T extends { id: string }>(after: string, page: (before?: s
 	}
 }
 
-async function drive(sim: Simulation, sink: Sink, o: { rate: number; feedbackMs: number }) {
-	const s = {
+export interface DriveOptions {
+	/** Events per second of wall time; 0 = as fast as the sink takes them. */
+	rate: number;
+	/** How often (simulated time) adversaries read back Bulwark's new actions. */
+	feedbackMs: number;
+	/** Stops after the batch in flight (Ctrl-C in `bulwark demo`). */
+	signal?: AbortSignal;
+	/** Called between batches with the running totals and the simulated time reached. */
+	onBatch?: (stats: DriveStats, simNow: number) => Promise<void> | void;
+	/** Draw the progress bar on stderr (default true). */
+	progress?: boolean;
+}
+
+/** The running totals of a run; `bulwark simulate --json` prints them at the end. */
+export type DriveStats = ReturnType<typeof newStats>;
+
+function newStats(sim: Simulation) {
+	return {
 		seed: sim.opts.seed,
 		accounts: sim.opts.accounts,
 		events: 0,
@@ -182,7 +209,33 @@ async function drive(sim: Simulation, sink: Sink, o: { rate: number; feedbackMs:
 		templatesRotated: 0,
 		adversariesSuspended: 0,
 	};
-	const progress = new Progress(sim.opts.durationMs, "events");
+}
+
+/** Paced runs send small batches, so a watchable rate is a steady stream rather than bursts. */
+const batchSizeFor = (rate: number): number => (rate > 0 ? Math.max(10, Math.min(1000, Math.round(rate / 4))) : 1000);
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal?.aborted) return Promise.resolve();
+	return new Promise((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener("abort", done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener("abort", done, { once: true });
+	});
+}
+
+/**
+ * Streams a simulation into a sink in batches (one in flight while the next is generated),
+ * paced to `rate`, applying enforcement feedback every `feedbackMs` of simulated time.
+ */
+export async function drive(sim: Simulation, sink: Sink, o: DriveOptions): Promise<DriveStats> {
+	const s = newStats(sim);
+	const progress = o.progress === false ? undefined : new Progress(sim.opts.durationMs, "events");
+	const size = batchSizeFor(o.rate);
 	const t0 = performance.now();
 	let inFlight: Promise<void> = Promise.resolve();
 	let batch: string[] = [];
@@ -199,7 +252,7 @@ async function drive(sim: Simulation, sink: Sink, o: { rate: number; feedbackMs:
 	for (const e of sim.events()) {
 		batch.push(JSON.stringify(e));
 		s.events++;
-		if (batch.length < 1000) continue;
+		if (batch.length < size) continue;
 		const lines = batch;
 		batch = [];
 		await inFlight;
@@ -207,7 +260,7 @@ async function drive(sim: Simulation, sink: Sink, o: { rate: number; feedbackMs:
 		inFlight.catch(() => {});
 		if (o.rate > 0) {
 			const ahead = s.events / o.rate - (performance.now() - t0) / 1000;
-			if (ahead > 0) await new Promise((r) => setTimeout(r, ahead * 1000));
+			if (ahead > 0) await pause(ahead * 1000, o.signal);
 		}
 		if (sink.actionsAfter && e.ts >= nextFeedback) {
 			await inFlight;
@@ -219,12 +272,14 @@ async function drive(sim: Simulation, sink: Sink, o: { rate: number; feedbackMs:
 			s.templatesRotated += f.templatesRotated;
 			s.adversariesSuspended += f.suspended;
 		}
-		progress.update(e.ts - sim.opts.start, s.events, `simulated ${new Date(e.ts).toISOString().slice(0, 19)}`);
+		progress?.update(e.ts - sim.opts.start, s.events, `simulated ${new Date(e.ts).toISOString().slice(0, 19)}`);
+		if (o.onBatch) await o.onBatch(s, e.ts);
+		if (o.signal?.aborted) break;
 	}
 	await inFlight;
 	if (batch.length) await flush(batch);
 	s.seconds = Math.round((performance.now() - t0) / 10) / 100;
 	s.eventsPerSec = s.seconds > 0 ? Math.round(s.events / s.seconds) : 0;
-	progress.finish(sim.opts.durationMs, s.events, s.rejected ? `${s.rejected} rejected` : "");
+	progress?.finish(sim.opts.durationMs, s.events, s.rejected ? `${s.rejected} rejected` : "");
 	return s;
 }
