@@ -1,3 +1,4 @@
+export * from "./bloom.ts";
 export * from "./clock.ts";
 export * from "./duration.ts";
 export * from "./entity.ts";

@@ -95,6 +95,29 @@ function describeStorage(writer: (typeof WRITERS)[number]): void {
 			await assert.rejects(s.commit(batch({ accepted: [ev.login("a1", T)] })), /closed/);
 		});
 
+		it("finds stored ids after reopen while the id filter loads and after", async () => {
+			const path = freshPath();
+			let s = await open(path);
+			const events = Array.from({ length: 25_000 }, (_, i) => ev.login(`a${i % 50}`, T + i));
+			await s.commit(batch({ accepted: events }));
+			await s.close();
+
+			s = await open(path);
+			const probe = [events[0]!, events[12_345]!, events[24_999]!].map((e) => e.id);
+			const unknown = "never-stored";
+			assert.equal(s.idFilterLoaded, false, "25k ids take more than one page");
+			assert.deepEqual([...(await s.findDecisions([...probe, unknown])).keys()].sort(), [...probe].sort());
+			for (let i = 0; i < 100 && !s.idFilterLoaded; i++) await new Promise((r) => setImmediate(r));
+			assert.equal(s.idFilterLoaded, true);
+			assert.deepEqual([...(await s.findDecisions([...probe, unknown])).keys()].sort(), [...probe].sort());
+			assert.equal((await s.findDecisions([events[777]!.id])).get(events[777]!.id)?.eventId, events[777]!.id);
+			const fresh = ev.login("b", T);
+			const pending = s.commit(batch({ accepted: [fresh] }));
+			assert.ok((await s.findDecisions([fresh.id])).has(fresh.id), "committed, not yet written");
+			await pending;
+			await s.close();
+		});
+
 		it("keeps data across close and reopen, and never reuses a seq", async () => {
 			const path = freshPath();
 			let s = await open(path);

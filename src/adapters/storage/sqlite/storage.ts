@@ -21,6 +21,7 @@ import * as keys from "./keys.ts";
 import * as reads from "./reads.ts";
 import { pruneEvents } from "./retention.ts";
 import type { Database } from "./schema.ts";
+import { SeenIds } from "./seen-ids.ts";
 import { loadEntityStates } from "./states.ts";
 
 /**
@@ -42,6 +43,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	/** How long events are kept, for `pruneExpired`; undefined keeps them forever. */
 	readonly retentionMs: number | undefined;
 	private readonly checkpointer: BackgroundCheckpointer | undefined;
+	private readonly seen: SeenIds;
 
 	constructor(
 		private readonly sqlite: BetterSqlite3.Database,
@@ -51,6 +53,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	) {
 		this.retentionMs = opts.retentionMs;
 		this.checkpointer = opts.checkpointer;
+		this.seen = new SeenIds(sqlite, committer.lastCommittedSeq);
 		this.decisionBody = sqlite.prepare<[string], string>("SELECT decision FROM events WHERE id = ?").pluck();
 		this.decisionBodies = sqlite
 			.prepare<[string], [string, string]>(
@@ -61,6 +64,11 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 		this.metaSet = sqlite.prepare<[string, string]>(
 			"INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		);
+	}
+
+	/** True once the ids stored before open are in the dedupe filter (until then every lookup reads). */
+	get idFilterLoaded(): boolean {
+		return this.seen.loaded;
 	}
 
 	/** Seq of the last event made durable. */
@@ -79,6 +87,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	 * @example await storage.commit({ events: [{ event, decision, receivedAt, source: "cli" }], mutations: [], deadLetters: [] })
 	 */
 	commit(batch: CommitBatch): Promise<void> {
+		for (const a of batch.events) this.seen.add(a.event.id);
 		return this.committer.commit(batch);
 	}
 
@@ -93,17 +102,18 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	/** Stored decisions by event id; also answers for events committed but not yet confirmed written. */
 	async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
 		const found = new Map<string, Decision>();
-		if (eventIds.length === 1) {
-			const body = this.decisionBody.get(eventIds[0]!);
-			if (body !== undefined) found.set(eventIds[0]!, JSON.parse(body) as Decision);
-		} else if (eventIds.length > 1) {
-			// One statement for the lot: a batch's ids are mostly new, and probing the index from
-			// SQL costs a tenth of a statement run per id.
-			for (const [id, body] of this.decisionBodies.all(JSON.stringify(eventIds))) {
+		// Most ids are new: the filter answers for them without a read.
+		const maybe = eventIds.filter((id) => this.seen.mayHave(id));
+		if (maybe.length === 1) {
+			const body = this.decisionBody.get(maybe[0]!);
+			if (body !== undefined) found.set(maybe[0]!, JSON.parse(body) as Decision);
+		} else if (maybe.length > 1) {
+			// One statement for the lot: probing the index from SQL costs a tenth of a statement run per id.
+			for (const [id, body] of this.decisionBodies.all(JSON.stringify(maybe))) {
 				found.set(id, JSON.parse(body) as Decision);
 			}
 		}
-		for (const id of eventIds) {
+		for (const id of maybe) {
 			if (found.has(id)) continue;
 			const d = this.committer.pendingDecision(id);
 			if (d) found.set(id, d);
@@ -202,6 +212,7 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 
 	/** Writes what is queued, then closes the file; later commits reject. */
 	async close(): Promise<void> {
+		this.seen.stop();
 		await this.committer.close();
 		await this.checkpointer?.stop();
 		await this.db.destroy();
