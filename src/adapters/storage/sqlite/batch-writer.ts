@@ -1,10 +1,16 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { type Seen, writeBatches } from "./apply.ts";
-import { prepareWrites } from "./statements.ts";
+import { prepareWrites, type WriteStatements } from "./statements.ts";
 import type { WireBatch } from "./wire.ts";
 
 /** Past this many remembered entities the map starts over (each then costs one upsert again). */
 const MAX_KNOWN_KEYS = 500_000;
+
+/**
+ * A transaction that leaves at most this many events unindexed indexes them itself (the
+ * synchronous path's small commits: the tail stays empty and nothing is left for later).
+ */
+export const INLINE_INDEX_MAX = 256;
 
 /**
  * The one writer of a database file's event log, on whichever thread owns its connection:
@@ -17,17 +23,54 @@ export class BatchWriter {
 	seq: number;
 	/** Transactions committed so far. */
 	transactions = 0;
+	/** Last seq whose events are in `event_entities` (the rest is the tail readers scan). */
+	indexedSeq: number;
 	private readonly known = new Map<string, Seen>();
+	private readonly statements: WriteStatements;
 	private readonly tx: BetterSqlite3.Transaction<
-		(batches: readonly WireBatch[]) => { seq: number; written: Map<string, Seen> }
+		(batches: readonly WireBatch[]) => { seq: number; written: Map<string, Seen>; indexed: number }
 	>;
+	private readonly indexTx: BetterSqlite3.Transaction<(to: number) => void>;
 
 	constructor(db: BetterSqlite3.Database, lastSeq: number) {
 		this.seq = lastSeq;
 		const statements = prepareWrites(db);
-		this.tx = db.transaction((batches: readonly WireBatch[]) =>
-			writeBatches(statements, this.known, batches, this.seq),
-		);
+		this.statements = statements;
+		const mark = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'indexed_seq'").pluck().get();
+		this.indexedSeq = mark === undefined ? 0 : Math.min(Number(mark), lastSeq);
+		this.tx = db.transaction((batches: readonly WireBatch[]) => {
+			const r = writeBatches(statements, this.known, batches, this.seq);
+			let indexed = this.indexedSeq;
+			if (r.seq - indexed <= INLINE_INDEX_MAX && r.seq > indexed) {
+				this.indexRange(indexed, r.seq);
+				indexed = r.seq;
+			}
+			return { ...r, indexed };
+		});
+		this.indexTx = db.transaction((to: number) => this.indexRange(this.indexedSeq, to));
+	}
+
+	/** Events written but not yet in `event_entities`. */
+	get unindexed(): number {
+		return this.seq - this.indexedSeq;
+	}
+
+	/**
+	 * Indexes up to `limit` events of the tail in one transaction, in bulk and sorted (a page
+	 * of the table is written once for all its new rows, not once a row); returns how many.
+	 */
+	indexTail(limit = Number.POSITIVE_INFINITY): number {
+		const to = Math.min(this.seq, this.indexedSeq + limit);
+		if (to <= this.indexedSeq) return 0;
+		const from = this.indexedSeq;
+		this.indexTx.immediate(to);
+		this.indexedSeq = to;
+		return to - from;
+	}
+
+	private indexRange(from: number, to: number): void {
+		this.statements.indexEntities.run({ from, to });
+		this.statements.saveIndexed.run(String(to));
 	}
 
 	/** Writes the batches; returns the error of each batch that did not commit, by index (empty when all did). */
@@ -52,9 +95,10 @@ export class BatchWriter {
 	private writeTx(batches: readonly WireBatch[]): void {
 		// IMMEDIATE takes the write lock up front (waiting out another connection's write under
 		// busy_timeout) rather than failing when a deferred read turns into a write.
-		const { seq, written } = this.tx.immediate(batches);
+		const { seq, written, indexed } = this.tx.immediate(batches);
 		this.transactions++;
 		this.seq = seq;
+		this.indexedSeq = indexed;
 		if (this.known.size + written.size > MAX_KNOWN_KEYS) this.known.clear();
 		for (const [key, span] of written) this.known.set(key, span);
 	}

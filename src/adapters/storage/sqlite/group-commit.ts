@@ -73,6 +73,11 @@ export class InlineGroupCommit implements Committer {
 		} finally {
 			this.inFlight.clear();
 		}
+		// On this thread there is no idle time to wait for: the tail is indexed at once (should
+		// that fail, readers scan the tail and the next flush tries again).
+		try {
+			if (this.writer.unindexed > 0) this.writer.indexTail();
+		} catch {}
 	}
 
 	async close(): Promise<void> {

@@ -7,7 +7,10 @@ import type { Migration, MigrationProvider } from "kysely/migration";
  */
 export const migrations: MigrationProvider = {
 	async getMigrations(): Promise<Record<string, Migration>> {
-		return { "0001_init": { up: up0001, down: down0001 } };
+		return {
+			"0001_init": { up: up0001, down: down0001 },
+			"0002_event_entities": { up: up0002, down: down0002 },
+		};
 	},
 };
 
@@ -145,4 +148,38 @@ async function down0001(db: AnyDb): Promise<void> {
 	for (const t of ["meta", "api_keys", "dead_letters", "review_cases", "actions", "labels", "entities", "events"]) {
 		await db.schema.dropTable(t).ifExists().execute();
 	}
+}
+
+/**
+ * Events by entity move from two indexes on `events` (actor, target), which the write path
+ * had to update row by row at random places (a page written per event per index), to a table
+ * the writer fills in bulk, sorted, behind the log (see `BatchWriter`): `indexed_seq` in
+ * `meta` is the last seq it covers, and readers scan the few events after it.
+ */
+async function up0002(db: AnyDb): Promise<void> {
+	await sql`CREATE TABLE event_entities (entity TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (entity, seq)) WITHOUT ROWID`.execute(
+		db,
+	);
+	await sql`INSERT OR IGNORE INTO event_entities (entity, seq)
+		SELECT e, s FROM (
+			SELECT 'account:' || actor AS e, seq AS s FROM events
+			UNION ALL SELECT target, seq FROM events WHERE target IS NOT NULL
+		) ORDER BY e, s`.execute(db);
+	await sql`INSERT INTO meta (key, value) VALUES ('indexed_seq', (SELECT coalesce(max(seq), 0) FROM events))
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`.execute(db);
+	await db.schema.dropIndex("events_actor_seq").ifExists().execute();
+	await db.schema.dropIndex("events_target_seq").ifExists().execute();
+}
+
+async function down0002(db: AnyDb): Promise<void> {
+	await db.schema.createIndex("events_actor_seq").ifNotExists().on("events").columns(["actor", "seq"]).execute();
+	await db.schema
+		.createIndex("events_target_seq")
+		.ifNotExists()
+		.on("events")
+		.columns(["target", "seq"])
+		.where(sql.ref("target"), "is not", null)
+		.execute();
+	await db.schema.dropTable("event_entities").ifExists().execute();
+	await sql`DELETE FROM meta WHERE key = 'indexed_seq'`.execute(db);
 }

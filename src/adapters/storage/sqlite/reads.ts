@@ -1,23 +1,28 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { ActionRecord, ReviewCase } from "../../../core/enforcement/index.ts";
 import type { EntityRecord, LabelRecord, Page, StoredEvent } from "../../../core/pipeline/index.ts";
 import { type EntityRef, entityKey } from "../../../core/shared/index.ts";
 import { toActionRecord, toLabelRecord, toReviewCase, toStoredEvent } from "./rows.ts";
-import type { Database } from "./schema.ts";
+import type { Database, EventsTable } from "./schema.ts";
 
 type Db = Kysely<Database>;
+
+/** The last seq in `event_entities` (see migration 0002), as a subquery. */
+const INDEXED_SEQ = sql`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'indexed_seq'), 0)`;
 
 export async function getEntity(db: Db, ref: EntityRef): Promise<EntityRecord | undefined> {
 	const key = entityKey(ref);
 	const r = await db.selectFrom("entities").selectAll().where("key", "=", key).executeTakeFirst();
 	if (!r) {
 		// Posts (and anything else without a row) are known by the events about them.
-		const span = await db
-			.selectFrom("events")
-			.select((s) => [s.fn.min<number>("ts").as("first"), s.fn.max<number>("ts").as("last")])
-			.where("target", "=", key)
-			.executeTakeFirst();
-		if (!span || span.first === null) return undefined;
+		const { rows } = await sql<{ first: number | null; last: number | null }>`
+			SELECT min(ts) AS first, max(ts) AS last FROM events WHERE seq IN (
+				SELECT seq FROM event_entities WHERE entity = ${key} AND seq <= (${INDEXED_SEQ})
+				UNION ALL
+				SELECT seq FROM events WHERE seq > (${INDEXED_SEQ}) AND target = ${key}
+			)`.execute(db);
+		const span = rows[0];
+		if (!span || span.first === null || span.last === null) return undefined;
 		return {
 			kind: ref.kind,
 			id: ref.id,
@@ -57,16 +62,24 @@ export async function listActions(db: Db, f: { entity?: string; who?: string } &
 }
 
 /** Events by an account or about an entity, newest first: two index ranges, merged. */
+/**
+ * The latest events by or about an entity, newest first: from `event_entities` up to its
+ * `indexed_seq`, and from a scan of the few events after it (one statement, one snapshot).
+ */
 export async function recentEvents(db: Db, ref: EntityRef, limit: number): Promise<StoredEvent[]> {
-	const about = db.selectFrom("events").select(["seq", "body", "received_at", "source"]);
-	const queries = [about.where("target", "=", entityKey(ref))];
-	if (ref.kind === "account") queries.push(about.where("actor", "=", ref.id));
-	const lists = await Promise.all(queries.map((q) => q.orderBy("seq", "desc").limit(limit).execute()));
-	const bySeq = new Map(lists.flat().map((r) => [r.seq, r]));
-	return [...bySeq.values()]
-		.sort((a, b) => b.seq - a.seq)
-		.slice(0, limit)
-		.map(toStoredEvent);
+	const key = entityKey(ref);
+	const actor = ref.kind === "account" ? ref.id : null;
+	const { rows } = await sql<Pick<Selectable<EventsTable>, "seq" | "body" | "received_at" | "source">>`
+		SELECT seq, body, received_at, source FROM events WHERE seq IN (
+			SELECT seq FROM (
+				SELECT seq FROM event_entities WHERE entity = ${key} AND seq <= (${INDEXED_SEQ})
+				ORDER BY seq DESC LIMIT ${limit}
+			)
+			UNION ALL
+			SELECT seq FROM events WHERE seq > (${INDEXED_SEQ}) AND (actor = ${actor} OR target = ${key})
+		)
+		ORDER BY seq DESC LIMIT ${limit}`.execute(db);
+	return rows.map(toStoredEvent);
 }
 
 export async function eventsAfter(db: Db, afterSeq: number, limit: number): Promise<StoredEvent[]> {

@@ -8,13 +8,16 @@ const CHUNK = 5_000;
  * the write path waits at most one chunk. Returns how many events went.
  */
 export function pruneEvents(db: BetterSqlite3.Database, olderThanReceivedAt: number, maxSeq: number): number {
-	const pick = db.prepare<[number, number, number, number], { seq: number }>(
-		"SELECT seq FROM events WHERE seq > ? AND seq <= ? AND received_at < ? ORDER BY seq LIMIT ?",
+	const pick = db.prepare<[number, number, number, number], { seq: number; actor: string; target: string | null }>(
+		"SELECT seq, actor, target FROM events WHERE seq > ? AND seq <= ? AND received_at < ? ORDER BY seq LIMIT ?",
 	);
 	const dropEvent = db.prepare<[number]>("DELETE FROM events WHERE seq = ?");
-	const chunk = db.transaction((rows: readonly { seq: number }[]) => {
+	const dropEntry = db.prepare<[string, number]>("DELETE FROM event_entities WHERE entity = ? AND seq = ?");
+	const chunk = db.transaction((rows: readonly { seq: number; actor: string; target: string | null }[]) => {
 		for (const r of rows) {
 			dropEvent.run(r.seq);
+			dropEntry.run(`account:${r.actor}`, r.seq);
+			if (r.target !== null) dropEntry.run(r.target, r.seq);
 		}
 	});
 	let total = 0;

@@ -4,6 +4,7 @@
  */
 export interface Database {
 	events: EventsTable;
+	event_entities: EventEntitiesTable;
 	entities: EntitiesTable;
 	labels: LabelsTable;
 	actions: ActionsTable;
@@ -28,6 +29,13 @@ export interface EventsTable {
 	verdict: string;
 	/** The Decision as JSON (a repeated event id keeps the first). */
 	decision: string;
+}
+
+/** Which events are by or about which entity, up to `indexed_seq` in `meta` (see migration 0002). */
+export interface EventEntitiesTable {
+	/** Entity key: `account:<actor>` for the actor, and the event's `target`. */
+	entity: string;
+	seq: number;
 }
 
 export interface EntitiesTable {

@@ -7,9 +7,12 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { Migrator } from "kysely/migration";
 import { runEventStoreConformance } from "../conformance.ts";
 import { accepted, batch, deadLetter, ev } from "../fixtures.ts";
 import { openSqliteStorage, type SqliteOptions } from "./index.ts";
+import { migrations } from "./migrations.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-sqlite-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -148,9 +151,93 @@ function describeStorage(writer: (typeof WRITERS)[number]): void {
 			await (await open(path)).close();
 			await (await open(path)).close();
 			const raw = new BetterSqlite3(path, { readonly: true });
-			assert.deepEqual(raw.prepare("SELECT name FROM kysely_migration").pluck().all(), ["0001_init"]);
+			assert.deepEqual(raw.prepare("SELECT name FROM kysely_migration").pluck().all(), [
+				"0001_init",
+				"0002_event_entities",
+			]);
 			assert.equal(raw.pragma("journal_mode", { simple: true }), "wal");
 			raw.close();
+		});
+
+		it("lists an entity's events while big commits leave a tail to index, and after it is indexed", async () => {
+			const path = freshPath();
+			let s = await open(path);
+			const raw = new BetterSqlite3(path, { readonly: true });
+			const indexed = () => Number(raw.prepare("SELECT value FROM meta WHERE key = 'indexed_seq'").pluck().get());
+			// 1,000 events in one commit: more than a transaction indexes itself.
+			const es = Array.from({ length: 1_000 }, (_, i) =>
+				i % 2 ? ev.follow(`a${i % 10}`, `t${i % 7}`, T + i) : ev.post(`a${i % 10}`, `p${i % 3}`, T + i),
+			);
+			await s.commit(batch({ accepted: es }));
+			const expectAbout = async (ref: { kind: "account" | "post"; id: string }, ids: string[]) => {
+				const got = await s.recentEvents(ref, 5);
+				assert.deepEqual(
+					got.map((x) => x.event.id),
+					ids.slice(-5).reverse(),
+					`${ref.kind}:${ref.id}`,
+				);
+			};
+			const byActor = es.filter((e) => e.actor === "a3").map((e) => e.id);
+			const aboutT2 = es.filter((e) => e.type === "account.followed" && e.data.targetId === "t2").map((e) => e.id);
+			const aboutP1 = es.filter((e) => e.type === "post.created" && e.data.postId === "p1").map((e) => e.id);
+			if (writer === "worker") assert.ok(indexed() < 1_000, "the big commit left its events to index later");
+			await expectAbout({ kind: "account", id: "a3" }, byActor);
+			await expectAbout({ kind: "account", id: "t2" }, aboutT2);
+			await expectAbout({ kind: "post", id: "p1" }, aboutP1);
+			assert.equal((await s.getEntity({ kind: "post", id: "p1" }))?.lastSeen, T + 994);
+
+			for (let i = 0; i < 200 && indexed() < 1_000; i++) await sleep(10);
+			assert.equal(indexed(), 1_000, "indexed while no write waited");
+			await expectAbout({ kind: "account", id: "a3" }, byActor);
+			await expectAbout({ kind: "post", id: "p1" }, aboutP1);
+			// A small commit after it is indexed in its own transaction.
+			const more = ev.post("a3", "p1", T + 5_000);
+			await s.commit(batch({ accepted: [more] }));
+			assert.equal(indexed(), 1_001);
+			await expectAbout({ kind: "account", id: "a3" }, [...byActor, more.id]);
+			await s.close();
+
+			s = await open(path);
+			await expectAbout({ kind: "post", id: "p1" }, [...aboutP1, more.id]);
+			assert.equal(s.pruneEvents(T + 10_000, 1_001), 1_001);
+			assert.equal(raw.prepare("SELECT count(*) FROM event_entities").pluck().get(), 0, "pruned with the events");
+			assert.deepEqual(await s.recentEvents({ kind: "account", id: "a3" }, 5), []);
+			await s.close();
+			raw.close();
+		});
+
+		it("moves a database of the first schema to event_entities, keeping what it lists", async () => {
+			const path = freshPath();
+			const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
+			const all = await migrations.getMigrations();
+			const first = { getMigrations: async () => ({ "0001_init": all["0001_init"]! }) };
+			assert.equal((await new Migrator({ db: old, provider: first }).migrateToLatest()).error, undefined);
+			await old.destroy();
+			const raw = new BetterSqlite3(path);
+			const insert = raw.prepare(
+				"INSERT INTO events (seq, id, type, actor, target, ts, received_at, source, body, verdict, decision) VALUES (?, ?, ?, ?, ?, ?, ?, 'test', ?, 'allow', '{}')",
+			);
+			const es = [ev.post("a1", "p1", T), ev.follow("a2", "a1", T + 1), ev.like("a2", "p1", "a1", T + 2)];
+			const targets = ["post:p1", "account:a1", "post:p1"];
+			es.forEach((e, i) => {
+				insert.run(i + 1, e.id, e.type, e.actor, targets[i], e.ts, e.ts, JSON.stringify(e));
+			});
+			raw.close();
+
+			const s = await open(path);
+			const ids = async (kind: "account" | "post", id: string) =>
+				(await s.recentEvents({ kind, id }, 10)).map((x) => x.event.id);
+			assert.deepEqual(await ids("account", "a1"), [es[1]!.id, es[0]!.id]);
+			assert.deepEqual(await ids("account", "a2"), [es[2]!.id, es[1]!.id]);
+			assert.deepEqual(await ids("post", "p1"), [es[2]!.id, es[0]!.id]);
+			await s.close();
+			const check = new BetterSqlite3(path, { readonly: true });
+			assert.deepEqual(
+				check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'").pluck().all(),
+				[],
+				"the per-row indexes are gone",
+			);
+			check.close();
 		});
 
 		it("prunes old events and their decisions, never past maxSeq", async () => {

@@ -18,6 +18,18 @@ export function prepareWrites(db: BetterSqlite3.Database) {
 		saveSeq: db.prepare<[string]>(
 			"INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 		),
+		// Events (from, to] into `event_entities`, sorted so the B-tree is filled page by page.
+		indexEntities: db.prepare<[{ from: number; to: number }]>(
+			`INSERT OR IGNORE INTO event_entities (entity, seq)
+			 SELECT e, s FROM (
+			   SELECT 'account:' || actor AS e, seq AS s FROM events WHERE seq > @from AND seq <= @to
+			   UNION ALL
+			   SELECT target, seq FROM events WHERE seq > @from AND seq <= @to AND target IS NOT NULL
+			 ) ORDER BY e, s`,
+		),
+		saveIndexed: db.prepare<[string]>(
+			"INSERT INTO meta (key, value) VALUES ('indexed_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		),
 		touchEntity: db.prepare<[number, number, string]>(
 			"UPDATE entities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE key = ?",
 		),

@@ -82,15 +82,25 @@ export function fromWireError(w: WireError): Error {
  * read what is durable without a message round trip.
  */
 export class WriterControl {
-	static readonly BYTES = 24;
-	/** [done id, stopped] */
+	static readonly BYTES = 32;
+	/** [done id, stopped, posted id] */
 	private readonly ints: Int32Array;
 	/** [last committed seq, transactions] */
 	private readonly counts: BigInt64Array;
 
 	constructor(readonly buffer: SharedArrayBuffer) {
-		this.ints = new Int32Array(buffer, 0, 2);
-		this.counts = new BigInt64Array(buffer, 8, 2);
+		this.ints = new Int32Array(buffer, 0, 4);
+		this.counts = new BigInt64Array(buffer, 16, 2);
+	}
+
+	/** Main side: the id of the last write message posted. */
+	markPosted(id: number): void {
+		Atomics.store(this.ints, 2, id);
+	}
+
+	/** Writer side: true when every message posted so far is done (no write is waiting). */
+	get idle(): boolean {
+		return Atomics.load(this.ints, 2) === Atomics.load(this.ints, 0);
 	}
 
 	get lastSeq(): number {

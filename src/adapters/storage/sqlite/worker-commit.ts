@@ -235,6 +235,7 @@ export class WorkerGroupCommit implements Committer {
 			return;
 		}
 		this.lastId = id;
+		this.control.markPosted(id);
 		if (this.sent.size === 0) this.worker.ref(); // a commit awaited keeps the process alive
 		this.sent.set(id, group);
 	}
