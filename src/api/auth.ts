@@ -86,6 +86,8 @@ export class KeyResolver {
 }
 
 const MAX_KEY_LENGTH = 512;
+/** Distinct Authorization headers whose key hash is remembered. */
+const MAX_MEMO_KEYS = 1_024;
 
 /** The key in `Authorization: Bearer <key>`, or an error saying what is wrong with the header. */
 export function bearerKey(header: string | undefined): string | UnauthorizedError {
@@ -104,13 +106,22 @@ export function bearerKey(header: string | undefined): string | UnauthorizedErro
  * requests never reach a parser (or storage). Synchronous on a cache hit.
  */
 export function authHook(resolver: KeyResolver) {
+	// Hashes of the last keys seen, by header: a client sends the same key on every request, and
+	// hashing it each time cost more than the rest of authentication. Bounded; never logged.
+	const hashes = new Map<string, string>();
 	return (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-		const key = bearerKey(req.headers.authorization);
-		if (typeof key !== "string") {
-			done(key);
-			return;
+		const header = req.headers.authorization;
+		let hash = header === undefined ? undefined : hashes.get(header);
+		if (hash === undefined) {
+			const key = bearerKey(header);
+			if (typeof key !== "string") {
+				done(key);
+				return;
+			}
+			hash = hashKey(key);
+			if (hashes.size >= MAX_MEMO_KEYS) hashes.clear();
+			hashes.set(header as string, hash);
 		}
-		const hash = hashKey(key);
 		const hit = resolver.cached(hash);
 		if (hit !== undefined) accept(req, hit, done);
 		else resolver.resolve(hash).then((name) => accept(req, name, done), done);

@@ -76,7 +76,6 @@ export function writeBatches(
 			);
 		}
 	}
-	if (seq !== afterSeq) s.saveSeq.run(String(seq));
 	const written = new Map<string, Seen>();
 	for (const [key, t] of seen) {
 		const k = known.get(key);

@@ -12,6 +12,9 @@ const MAX_KNOWN_KEYS = 500_000;
  */
 export const INLINE_INDEX_MAX = 256;
 
+/** How often small commits save the index mark (see `indexedSeq`). */
+const MARK_EVERY_MS = 1_000;
+
 /**
  * The one writer of a database file's event log, on whichever thread owns its connection:
  * writes a group of batches in one transaction and, if that fails, each batch in its own, so
@@ -23,7 +26,10 @@ export class BatchWriter {
 	seq: number;
 	/** Transactions committed so far. */
 	transactions = 0;
-	/** Last seq whose events are in `event_entities` (the rest is the tail readers scan). */
+	/**
+	 * Last seq whose events are in `event_entities`. The mark readers use (`indexed_seq` in
+	 * `meta`) may be behind it, by at most a second of small commits: they scan past it.
+	 */
 	indexedSeq: number;
 	private readonly known = new Map<string, Seen>();
 	private readonly statements: WriteStatements;
@@ -31,6 +37,9 @@ export class BatchWriter {
 		(batches: readonly WireBatch[]) => { seq: number; written: Map<string, Seen>; indexed: number }
 	>;
 	private readonly indexTx: BetterSqlite3.Transaction<(to: number) => void>;
+	private markSavedAt = 0;
+	private savedMark: number;
+	private readonly saveMark: BetterSqlite3.Transaction<(to: number) => void>;
 
 	constructor(db: BetterSqlite3.Database, lastSeq: number) {
 		this.seq = lastSeq;
@@ -38,12 +47,25 @@ export class BatchWriter {
 		this.statements = statements;
 		const mark = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'indexed_seq'").pluck().get();
 		this.indexedSeq = mark === undefined ? 0 : Math.min(Number(mark), lastSeq);
+		this.savedMark = this.indexedSeq;
+		this.saveMark = db.transaction((to: number) => {
+			statements.saveIndexed.run(String(to));
+			this.savedMark = to;
+		});
 		this.tx = db.transaction((batches: readonly WireBatch[]) => {
 			const r = writeBatches(statements, this.known, batches, this.seq);
 			let indexed = this.indexedSeq;
 			if (r.seq - indexed <= INLINE_INDEX_MAX && r.seq > indexed) {
-				this.indexRange(indexed, r.seq);
+				this.statements.indexEntities.run({ from: indexed, to: r.seq });
 				indexed = r.seq;
+				// The mark in `meta` may lag behind (readers scan past it): writing it with every
+				// small commit would add a page to each.
+				const now = performance.now();
+				if (now - this.markSavedAt >= MARK_EVERY_MS) {
+					this.statements.saveIndexed.run(String(indexed));
+					this.markSavedAt = now;
+					this.savedMark = indexed;
+				}
 			}
 			return { ...r, indexed };
 		});
@@ -61,7 +83,10 @@ export class BatchWriter {
 	 */
 	indexTail(limit = Number.POSITIVE_INFINITY): number {
 		const to = Math.min(this.seq, this.indexedSeq + limit);
-		if (to <= this.indexedSeq) return 0;
+		if (to <= this.indexedSeq) {
+			if (this.savedMark < this.indexedSeq) this.saveMark.immediate(this.indexedSeq);
+			return 0;
+		}
 		const from = this.indexedSeq;
 		this.indexTx.immediate(to);
 		this.indexedSeq = to;
@@ -71,6 +96,7 @@ export class BatchWriter {
 	private indexRange(from: number, to: number): void {
 		this.statements.indexEntities.run({ from, to });
 		this.statements.saveIndexed.run(String(to));
+		this.savedMark = to;
 	}
 
 	/** Writes the batches; returns the error of each batch that did not commit, by index (empty when all did). */

@@ -17,6 +17,13 @@ parentPort.on("message", () => {
 });
 `;
 
+/**
+ * How often the background thread checkpoints. Small and often beats big and rare: each
+ * checkpoint's copy and fsync slow the commits beside it (measured at 2,000 commits a second:
+ * every 250 ms, p99 9-15 ms; every 50 ms, 5-7 ms).
+ */
+const CHECKPOINT_EVERY_MS = 50;
+
 /** SQLite's default, restored on the main connection if the worker fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -30,7 +37,7 @@ export class BackgroundCheckpointer {
 	private readonly worker: Worker;
 	private readonly exited: Promise<void>;
 
-	constructor(main: BetterSqlite3.Database, path: string, intervalMs = 250) {
+	constructor(main: BetterSqlite3.Database, path: string, intervalMs = CHECKPOINT_EVERY_MS) {
 		const driver = createRequire(import.meta.url).resolve("better-sqlite3");
 		// No execArgv: the main thread's `--import tsx` would load a loader this plain JS does not need.
 		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs }, execArgv: [] });

@@ -5,7 +5,13 @@ import { BackgroundCheckpointer } from "./checkpointer.ts";
 import type { Committer } from "./committer.ts";
 import { InlineGroupCommit } from "./group-commit.ts";
 import { migrations } from "./migrations.ts";
-import { AUTOCHECKPOINT_PAGES, BOUNDING_CHECKPOINT_PAGES, configureConnection, readLastSeq } from "./pragmas.ts";
+import {
+	AUTOCHECKPOINT_PAGES,
+	BOUNDING_CHECKPOINT_PAGES,
+	configureConnection,
+	readLastSeq,
+	WAL_RESET_EVERY_MS,
+} from "./pragmas.ts";
 import type { Database } from "./schema.ts";
 import { SqliteStorage } from "./storage.ts";
 import { WorkerGroupCommit } from "./worker-commit.ts";
@@ -23,7 +29,7 @@ export interface SqliteOptions {
 	writer?: "worker" | "inline";
 	/**
 	 * Where WAL checkpoints run: `background` (default for files) in a checkpointer thread, beside
-	 * the writer (see `BOUNDING_CHECKPOINT_PAGES` for the writer thread's part); `inline` inside
+	 * the writer (see `WAL_RESET_EVERY_MS` for the writer thread's part); `inline` inside
 	 * commits, as SQLite does by default (so on the writer thread, with a worker writer).
 	 */
 	checkpoint?: "background" | "inline";
@@ -62,9 +68,14 @@ export async function openSqliteStorage(opts: SqliteOptions): Promise<SqliteStor
 		// The writer thread checkpoints when the background thread cannot; this connection's rare
 		// writes (keys, retention) must not run a checkpoint of the whole log on the event loop.
 		sqlite.pragma("wal_autocheckpoint = 0");
-		const autocheckpointPages = checkpoint === "background" ? BOUNDING_CHECKPOINT_PAGES : AUTOCHECKPOINT_PAGES;
+		const background = checkpoint === "background";
 		try {
-			committer = await WorkerGroupCommit.start({ path: opts.path, lastSeq, autocheckpointPages });
+			committer = await WorkerGroupCommit.start({
+				path: opts.path,
+				lastSeq,
+				autocheckpointPages: background ? 0 : AUTOCHECKPOINT_PAGES,
+				resetLogEveryMs: background ? WAL_RESET_EVERY_MS : 0,
+			});
 		} catch (err) {
 			await checkpointer?.stop();
 			await db.destroy();

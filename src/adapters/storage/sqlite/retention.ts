@@ -20,6 +20,12 @@ export function pruneEvents(db: BetterSqlite3.Database, olderThanReceivedAt: num
 			if (r.target !== null) dropEntry.run(r.target, r.seq);
 		}
 	});
+	// The log's last seq is its high-water mark (see `readLastSeq`); keep it in `meta` before
+	// deleting, should retention empty the log, so that a seq is never reused.
+	db.prepare(
+		`INSERT INTO meta (key, value) SELECT 'seq', max(seq) FROM events WHERE true
+		 ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+	).run();
 	let total = 0;
 	let after = 0;
 	for (;;) {

@@ -193,9 +193,10 @@ function describeStorage(writer: (typeof WRITERS)[number]): void {
 			// A small commit after it is indexed in its own transaction.
 			const more = ev.post("a3", "p1", T + 5_000);
 			await s.commit(batch({ accepted: [more] }));
-			assert.equal(indexed(), 1_001);
+			assert.ok(indexed() <= 1_001, "small commits save the mark at most once a second");
 			await expectAbout({ kind: "account", id: "a3" }, [...byActor, more.id]);
 			await s.close();
+			assert.equal(indexed(), 1_001, "closing saves the mark");
 
 			s = await open(path);
 			await expectAbout({ kind: "post", id: "p1" }, [...aboutP1, more.id]);

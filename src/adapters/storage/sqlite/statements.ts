@@ -14,10 +14,6 @@ export function prepareWrites(db: BetterSqlite3.Database) {
 			`INSERT INTO events (seq, id, type, actor, target, ts, received_at, source, body, verdict, decision)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		),
-		// The seq high-water mark, so a seq is never reused even when retention empties the log.
-		saveSeq: db.prepare<[string]>(
-			"INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		),
 		// Events (from, to] into `event_entities`, sorted so the B-tree is filled page by page.
 		indexEntities: db.prepare<[{ from: number; to: number }]>(
 			`INSERT OR IGNORE INTO event_entities (entity, seq)

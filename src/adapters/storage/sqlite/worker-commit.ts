@@ -12,6 +12,8 @@ export interface WorkerCommitOptions {
 	lastSeq: number;
 	/** See `WriterThreadData`. */
 	autocheckpointPages: number;
+	/** See `WriterThreadData`. */
+	resetLogEveryMs?: number | undefined;
 	/** Write messages the writer may hold at once (default 2): one being written, one ready to go. */
 	maxInFlight?: number;
 	/** How long `flushSync` waits for the writer before it throws (default 30 s). */
@@ -97,6 +99,7 @@ export class WorkerGroupCommit implements Committer {
 			lastSeq: opts.lastSeq,
 			control: this.control.buffer,
 			autocheckpointPages: opts.autocheckpointPages,
+			resetLogEveryMs: opts.resetLogEveryMs,
 			boot: bootData(),
 		};
 		// No execArgv: the main thread's `--import tsx` would load tsx's ESM hooks for nothing.

@@ -25,6 +25,8 @@ export interface WriterThreadData {
 	control: SharedArrayBuffer;
 	/** This connection's `wal_autocheckpoint`: checkpoint inside the commit that takes the log past this many pages. */
 	autocheckpointPages: number;
+	/** How often the writer checkpoints between two writes (see `WAL_RESET_EVERY_MS`); 0: never. */
+	resetLogEveryMs?: number | undefined;
 }
 
 function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void {
@@ -36,6 +38,20 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
 	db.pragma(`wal_autocheckpoint = ${data.autocheckpointPages}`);
 	const writer = new BatchWriter(db, data.lastSeq);
 	const send = (m: FromWriter) => port.postMessage(m);
+
+	// See `WAL_RESET_EVERY_MS`.
+	let checkpointedAt = performance.now();
+	const finishLog = () => {
+		if (!data.resetLogEveryMs) return;
+		const now = performance.now();
+		if (now - checkpointedAt < data.resetLogEveryMs) return;
+		checkpointedAt = now;
+		try {
+			db.pragma("wal_checkpoint(PASSIVE)");
+		} catch {
+			// Tried again later.
+		}
+	};
 
 	// The tail of events not yet in `event_entities` (big group commits leave one; see
 	// `BatchWriter`): indexed in bulk once it is long, otherwise in chunks while no write waits.
@@ -83,6 +99,7 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
 		} catch {
 			// Left for the next attempt: readers scan the tail meanwhile.
 		}
+		finishLog();
 		scheduleIdleIndex();
 	});
 	send({ kind: "ready" });
