@@ -4,6 +4,7 @@ import { demoCommand } from "./commands/demo.ts";
 import { entityCommand } from "./commands/entity.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { rulesCommand } from "./commands/rules.ts";
 import { scorecardCommand } from "./commands/scorecard.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { simulateCommand } from "./commands/simulate.ts";
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
 	entity: entityCommand,
 	simulate: simulateCommand,
 	scorecard: scorecardCommand,
+	rules: rulesCommand,
 	demo: demoCommand,
 };
 

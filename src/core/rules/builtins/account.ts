@@ -1,0 +1,3 @@
+import { entityOf } from "./entities.ts";
+
+export const account = entityOf("account", "account(event.data.subject.id)");

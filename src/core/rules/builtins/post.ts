@@ -1,0 +1,3 @@
+import { entityOf } from "./entities.ts";
+
+export const post = entityOf("post", "post(event.data.subject.id)");

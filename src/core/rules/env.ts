@@ -1,0 +1,30 @@
+import { DEFAULT_FEATURES } from "../features/catalog.ts";
+import type { FeatureSpec } from "../features/spec.ts";
+import { type BuiltinRegistry, DEFAULT_BUILTINS } from "./builtins/index.ts";
+
+/** A detector signal rules may read with `score("name")`. */
+export interface SignalInfo {
+	name: string;
+	description: string;
+}
+
+/**
+ * What a rules pack is checked against besides itself: features maintained outside the
+ * rules (readable by name), the signals detectors emit, and the builtins.
+ * @example check(files, defaultEnv({ signals: [...DEFAULT_SIGNALS, { name: "text.toxicity", description: "..." }] }))
+ */
+export interface RulesEnv {
+	features: readonly FeatureSpec[];
+	signals: readonly SignalInfo[];
+	builtins: BuiltinRegistry;
+}
+
+/** The signals the built-in detectors emit (core/detectors). */
+export const DEFAULT_SIGNALS: readonly SignalInfo[] = [
+	{ name: "velocity.posts", description: "an account posting far above its own rate (velocity detector)" },
+	{ name: "velocity.follows", description: "an account following far above its own rate (velocity detector)" },
+];
+
+export function defaultEnv(over: Partial<RulesEnv> = {}): RulesEnv {
+	return { features: DEFAULT_FEATURES, signals: DEFAULT_SIGNALS, builtins: DEFAULT_BUILTINS, ...over };
+}

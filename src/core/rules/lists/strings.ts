@@ -1,0 +1,120 @@
+import { jaccard, normalizeText, shingles } from "../text/similarity.ts";
+import type { ListKind } from "../types.ts";
+import { expiryOf, type MutableList } from "./ports.ts";
+
+/** Candidates compared per similarity lookup on a large list. */
+const MAX_CANDIDATES = 256;
+/** Rarest query words used to find candidates. */
+const PROBE_WORDS = 8;
+/** Below this size a similarity lookup compares every entry. */
+const SCAN_BELOW = 64;
+/** Entries whose 3-gram sets are kept between lookups (the cache is emptied when full). */
+const SHINGLE_CACHE = 20_000;
+
+/**
+ * Exact strings (`strings`) or hashes (`hashes`, compared case-insensitively). A strings list
+ * also answers "how similar is this text to the closest entry" (claim matching): an inverted
+ * index of entry words picks candidates sharing the text's rarest words, then 3-gram Jaccard
+ * ranks them, so a lookup does not scan a 100k-entry list.
+ */
+export class StringList implements MutableList {
+	private readonly items = new Map<string, number>();
+	private index: Map<string, string[]> | undefined;
+	private readonly shingled = new Map<string, Set<string>>();
+
+	constructor(readonly kind: ListKind & ("strings" | "hashes")) {}
+
+	get size(): number {
+		return this.items.size;
+	}
+
+	normalize(value: string): { ok: true; key: string } | { ok: false; message: string } {
+		if (this.kind === "hashes") {
+			const h = value.trim().toLowerCase();
+			return h && !/\s/.test(h) ? { ok: true, key: h } : { ok: false, message: `\`${value}\` is not a hash` };
+		}
+		return value.length ? { ok: true, key: value } : { ok: false, message: "an empty string" };
+	}
+
+	put(key: string, expiresAt: number | null): void {
+		this.items.set(key, expiryOf(expiresAt));
+		this.index = undefined;
+	}
+
+	delete(key: string): boolean {
+		const n = this.normalize(key);
+		const gone = n.ok && this.items.delete(n.key);
+		if (gone) this.index = undefined;
+		return gone;
+	}
+
+	has(value: string, at: number): boolean {
+		const exp = this.items.get(this.kind === "hashes" ? value.trim().toLowerCase() : value);
+		return exp !== undefined && exp > at;
+	}
+
+	maxSimilarity(text: string, at: number): number {
+		const q = shingles(normalizeText(text));
+		let best = 0;
+		for (const entry of this.candidates(text)) {
+			const exp = this.items.get(entry);
+			if (exp === undefined || exp <= at) continue;
+			const s = jaccard(q, this.shinglesOf(entry));
+			if (s > best) best = s;
+		}
+		return best;
+	}
+
+	sweep(at: number): number {
+		let n = 0;
+		for (const [k, exp] of this.items)
+			if (exp <= at) {
+				this.items.delete(k);
+				n++;
+			}
+		if (n) this.index = undefined;
+		return n;
+	}
+
+	private shinglesOf(entry: string): Set<string> {
+		let s = this.shingled.get(entry);
+		if (!s) {
+			if (this.shingled.size >= SHINGLE_CACHE) this.shingled.clear();
+			s = shingles(normalizeText(entry));
+			this.shingled.set(entry, s);
+		}
+		return s;
+	}
+
+	private candidates(text: string): Iterable<string> {
+		if (this.items.size < SCAN_BELOW) return this.items.keys();
+		const index = this.buildIndex();
+		const postings = [...new Set(normalizeText(text).split(" "))]
+			.filter((w) => w.length >= 3)
+			.map((w) => index.get(w))
+			.filter((p): p is string[] => !!p)
+			.sort((a, b) => a.length - b.length)
+			.slice(0, PROBE_WORDS);
+		const out = new Set<string>();
+		for (const p of postings)
+			for (const e of p) {
+				if (out.size >= MAX_CANDIDATES) return out;
+				out.add(e);
+			}
+		return out;
+	}
+
+	private buildIndex(): Map<string, string[]> {
+		if (this.index) return this.index;
+		const index = new Map<string, string[]>();
+		for (const entry of this.items.keys())
+			for (const w of new Set(normalizeText(entry).split(" "))) {
+				if (w.length < 3) continue;
+				const p = index.get(w);
+				if (p) p.push(entry);
+				else index.set(w, [entry]);
+			}
+		this.index = index;
+		return index;
+	}
+}

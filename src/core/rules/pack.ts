@@ -1,0 +1,88 @@
+import type { BulwarkEvent, EventType } from "../events/index.ts";
+import type { FeatureSpec } from "../features/spec.ts";
+import { type CompiledRule, firstPass, Prepared, type RulesResult } from "./evaluate.ts";
+import { type EvalEnv, Frame } from "./frame.ts";
+import type { ListReader, ListView } from "./lists/ports.ts";
+import type { ListKind } from "./types.ts";
+
+/** A rule as the outside sees it (for listings, metrics labels, the API). */
+export interface RuleInfo {
+	name: string;
+	at: string;
+	on: readonly EventType[] | null;
+	shadow: boolean;
+	rolloutPercent: number | null;
+	description?: string;
+}
+
+export interface ListInfo {
+	name: string;
+	kind: ListKind;
+	/** Entries written in the rules file (else the list comes from the list store). */
+	inline: boolean;
+}
+
+/**
+ * A compiled rules pack: compile once, run for every event. Immutable; a new version is a new
+ * pack, so swapping packs is one reference assignment.
+ * @example
+ * const { pack } = loadRules([{ path: "rules/spam.rules", text }]);
+ * const catalog = new FeatureCatalog([...DEFAULT_FEATURES, ...pack.features]);
+ * const prepared = pack.prepare(event); // then fetch prepared.needs, then prepared.evaluate(env)
+ */
+export class RulePack {
+	private readonly byType = new Map<EventType, CompiledRule[]>();
+
+	constructor(
+		/** Windowed features the rules declared: register them with the FeatureCatalog. */
+		readonly features: readonly FeatureSpec[],
+		private readonly compiled: readonly CompiledRule[],
+		readonly lists: readonly ListInfo[],
+		private readonly store: ListReader | undefined,
+		private readonly inline: ReadonlyMap<string, ListView>,
+		/**
+		 * Each declared feature's declaration, whitespace-normalised. A new pack version whose
+		 * feature has the same name but another definition must not inherit the old window
+		 * state: compare these to decide (rename, reset, or refuse the deploy).
+		 */
+		readonly featureDefinitions: ReadonlyMap<string, string> = new Map(),
+	) {}
+
+	get rules(): RuleInfo[] {
+		return this.compiled.map((r) => {
+			const info: RuleInfo = {
+				name: r.name,
+				at: r.at,
+				on: r.types,
+				shadow: r.shadow,
+				rolloutPercent: r.rollout?.percent ?? null,
+			};
+			if (r.description) info.description = r.description;
+			return info;
+		});
+	}
+
+	/** Rules that apply to an event type (those with no `on` apply to every type), in pack order. */
+	rulesFor(type: EventType): readonly CompiledRule[] {
+		let list = this.byType.get(type);
+		if (!list) {
+			list = this.compiled.filter((r) => r.types === null || r.types.includes(type));
+			this.byType.set(type, list);
+		}
+		return list;
+	}
+
+	/** First pass: event fields and lists only; synchronous and cheap. */
+	prepare(event: BulwarkEvent): Prepared {
+		const frame = new Frame(event, this.store, this.inline);
+		const live: CompiledRule[] = [];
+		const out: CompiledRule[] = [];
+		for (const r of this.rulesFor(event.type)) (firstPass(r, frame) ? live : out).push(r);
+		return new Prepared(frame, live, out);
+	}
+
+	/** Both passes, for callers that already hold every value `env` can give (tests, backtests). */
+	evaluate(event: BulwarkEvent, env: EvalEnv, opts: { explain?: boolean } = {}): RulesResult {
+		return this.prepare(event).evaluate(env, opts);
+	}
+}

@@ -1,0 +1,3 @@
+export * from "./harness.ts";
+export * from "./lists.ts";
+export * from "./spec.ts";
