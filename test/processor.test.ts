@@ -67,7 +67,10 @@ describe("processor", () => {
 		const { processor } = await setup();
 		const [out] = await processor.submit([post("a3")], { source: "t" });
 		assert.ok(out?.status === "accepted");
-		assert.equal(out.decision.trace.features["posts_5m:a3"], 1);
+		assert.deepEqual(
+			out.decision.trace.features.find((f) => f.feature === "posts_5m" && f.id === "a3"),
+			{ feature: "posts_5m", id: "a3", value: 1 },
+		);
 	});
 
 	it("keeps a failing detector's error in the trace and still decides and stores the event", async () => {

@@ -30,9 +30,9 @@ describe("POST /v1/events", () => {
 
 	it("adds the trace with ?trace=1", async () => {
 		const res = await api.post("/v1/events?trace=1", postEvent("alice"));
-		const trace = json(res).trace as { features: Record<string, unknown>; fired: string[] };
+		const trace = json(res).trace as { features: { feature: string; id: string; value: unknown }[]; fired: string[] };
 		assert.equal(res.statusCode, 200);
-		assert.equal(trace.features["posts_5m:alice"], 2);
+		assert.equal(trace.features.find((f) => f.feature === "posts_5m" && f.id === "alice")?.value, 2);
 	});
 
 	const bad: [string, unknown, string, string][] = [

@@ -52,7 +52,7 @@ export function componentSchemas(): Record<string, object> {
 			description: "a tagged union on `kind`; the other fields depend on it",
 		},
 		Trace: obj({
-			features: { type: "object", additionalProperties: true },
+			features: arrayOf(obj({ feature: str, id: str, value: {} })),
 			signals: arrayOf({ type: "object" }),
 			fired: arrayOf(str),
 			errors: arrayOf(str),

@@ -73,7 +73,10 @@ export function decisionFor(e: BulwarkEvent, verdict: Verdict = "allow"): Decisi
 		tookMs: 0.42,
 		decidedAt: e.ts + 1,
 		trace: {
-			features: { posts_5m: 3, distinct_ips_1h: 1, account_age_d: 12 },
+			features: [
+				{ feature: "posts_5m", id: e.actor, value: 3 },
+				{ feature: "distinct_ips_24h", id: e.actor, value: 1 },
+			],
 			signals: [],
 			fired: verdict === "allow" ? [] : ["spam.velocity"],
 			errors: [],
