@@ -9,7 +9,11 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
-const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.intervalMs);
+const frames = new Int32Array(workerData.logFrames);
+const timer = setInterval(() => {
+	const [r] = db.pragma("wal_checkpoint(PASSIVE)");
+	if (r) Atomics.store(frames, 0, r.log);
+}, workerData.intervalMs);
 parentPort.on("message", () => {
 	clearInterval(timer);
 	db.close();
@@ -34,13 +38,22 @@ const AUTOCHECKPOINT_PAGES = 1000;
  * inside its commits. Should the worker fail, the main connection checkpoints again itself.
  */
 export class BackgroundCheckpointer {
+	/**
+	 * One Int32: the frames in the log as of the last checkpoint, for the writer thread (which
+	 * finishes the log once it is long: see `FINISH_LOG_AT_FRAMES`).
+	 */
+	readonly logFrames = new SharedArrayBuffer(4);
 	private readonly worker: Worker;
 	private readonly exited: Promise<void>;
 
 	constructor(main: BetterSqlite3.Database, path: string, intervalMs = CHECKPOINT_EVERY_MS) {
 		const driver = createRequire(import.meta.url).resolve("better-sqlite3");
 		// No execArgv: the main thread's `--import tsx` would load a loader this plain JS does not need.
-		this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs }, execArgv: [] });
+		this.worker = new Worker(WORKER_SOURCE, {
+			eval: true,
+			workerData: { driver, path, intervalMs, logFrames: this.logFrames },
+			execArgv: [],
+		});
 		this.worker.unref();
 		main.pragma("wal_autocheckpoint = 0");
 		const fallBack = () => {

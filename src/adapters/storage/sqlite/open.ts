@@ -9,8 +9,9 @@ import {
 	AUTOCHECKPOINT_PAGES,
 	BOUNDING_CHECKPOINT_PAGES,
 	configureConnection,
+	FINISH_LOG_AT_FRAMES,
+	FINISH_LOG_AT_LEAST_EVERY_MS,
 	readLastSeq,
-	WAL_RESET_EVERY_MS,
 } from "./pragmas.ts";
 import type { Database } from "./schema.ts";
 import { SqliteStorage } from "./storage.ts";
@@ -29,7 +30,7 @@ export interface SqliteOptions {
 	writer?: "worker" | "inline";
 	/**
 	 * Where WAL checkpoints run: `background` (default for files) in a checkpointer thread, beside
-	 * the writer (see `WAL_RESET_EVERY_MS` for the writer thread's part); `inline` inside
+	 * the writer (see `FINISH_LOG_AT_FRAMES` for the writer thread's part); `inline` inside
 	 * commits, as SQLite does by default (so on the writer thread, with a worker writer).
 	 */
 	checkpoint?: "background" | "inline";
@@ -68,13 +69,18 @@ export async function openSqliteStorage(opts: SqliteOptions): Promise<SqliteStor
 		// The writer thread checkpoints when the background thread cannot; this connection's rare
 		// writes (keys, retention) must not run a checkpoint of the whole log on the event loop.
 		sqlite.pragma("wal_autocheckpoint = 0");
-		const background = checkpoint === "background";
 		try {
 			committer = await WorkerGroupCommit.start({
 				path: opts.path,
 				lastSeq,
-				autocheckpointPages: background ? 0 : AUTOCHECKPOINT_PAGES,
-				resetLogEveryMs: background ? WAL_RESET_EVERY_MS : 0,
+				autocheckpointPages: checkpointer ? 0 : AUTOCHECKPOINT_PAGES,
+				finishLog: checkpointer
+					? {
+							frames: checkpointer.logFrames,
+							atFrames: FINISH_LOG_AT_FRAMES,
+							atLeastEveryMs: FINISH_LOG_AT_LEAST_EVERY_MS,
+						}
+					: undefined,
 			});
 		} catch (err) {
 			await checkpointer?.stop();

@@ -29,20 +29,25 @@ export const AUTOCHECKPOINT_PAGES = 1000;
 export const BOUNDING_CHECKPOINT_PAGES = 8000;
 
 /**
- * With a background checkpointer and the writer thread: how often the writer thread itself
- * checkpoints, between two writes. It never checkpoints inside a commit (SQLite's
- * autocheckpoint held such a commit 10-40 ms every ~0.6 s at 2,000 single-event commits a
- * second, measured: the whole latency tail). The background thread's passive checkpoints copy
- * the log as it grows, but while the writer keeps appending they never finish it, and only a
- * finished log starts over from its beginning: without this the log grows without bound
- * (measured: 740 MB after 300k events). The writer's own checkpoint has little left to copy.
+ * With a background checkpointer and the writer thread: the length of the log (frames, as the
+ * background thread last saw it) past which the writer thread finishes the log itself, between
+ * two writes. It never checkpoints inside a commit (SQLite's autocheckpoint held such a commit
+ * 10-40 ms every ~0.6 s at 2,000 single-event commits a second, measured: the whole latency
+ * tail). The background thread's passive checkpoints copy the log as it grows, but while the
+ * writer keeps appending they never finish it, and only a finished log starts over from its
+ * beginning: without this the log grows without bound (measured: 740 MB after 300k events).
+ * The writer's own checkpoint has little left to copy, but costs a sync (3-8 ms, measured), so
+ * it runs when the log is long rather than on a clock: 32,768 frames, 128 MiB of 4 KiB pages.
  */
-export const WAL_RESET_EVERY_MS = 1_000;
+export const FINISH_LOG_AT_FRAMES = 32_768;
+
+/** The writer finishes the log at least this often, should the background thread stop reporting. */
+export const FINISH_LOG_AT_LEAST_EVERY_MS = 10_000;
 
 /**
  * The log file is cut back to this size when it starts over. Cutting a 64 MiB limit's worth of
  * blocks off the file held the next commit 25-35 ms every few seconds at 2,000 commits a second
- * (measured); the log is finished every second (`WAL_RESET_EVERY_MS`), so its file stays well
+ * (measured); the log is finished at 128 MiB (`FINISH_LOG_AT_FRAMES`), so its file stays well
  * under this unless a reader holds it back.
  */
 export const JOURNAL_SIZE_LIMIT = 512 * 1024 * 1024;

@@ -5,7 +5,7 @@ import type { Decision } from "../../../core/decisions/index.ts";
 import type { AcceptedEvent, CommitBatch } from "../../../core/pipeline/index.ts";
 import { type Committer, closedError } from "./committer.ts";
 import { encodeBatch, type FromWriter, fromWireError, type ToWriter, type WireBatch, WriterControl } from "./wire.ts";
-import type { WriterThreadData } from "./writer-thread.ts";
+import type { FinishLog, WriterThreadData } from "./writer-thread.ts";
 
 export interface WorkerCommitOptions {
 	path: string;
@@ -13,7 +13,7 @@ export interface WorkerCommitOptions {
 	/** See `WriterThreadData`. */
 	autocheckpointPages: number;
 	/** See `WriterThreadData`. */
-	resetLogEveryMs?: number | undefined;
+	finishLog?: FinishLog | undefined;
 	/** Write messages the writer may hold at once (default 2): one being written, one ready to go. */
 	maxInFlight?: number;
 	/** How long `flushSync` waits for the writer before it throws (default 30 s). */
@@ -99,7 +99,7 @@ export class WorkerGroupCommit implements Committer {
 			lastSeq: opts.lastSeq,
 			control: this.control.buffer,
 			autocheckpointPages: opts.autocheckpointPages,
-			resetLogEveryMs: opts.resetLogEveryMs,
+			finishLog: opts.finishLog,
 			boot: bootData(),
 		};
 		// No execArgv: the main thread's `--import tsx` would load tsx's ESM hooks for nothing.

@@ -25,8 +25,15 @@ export interface WriterThreadData {
 	control: SharedArrayBuffer;
 	/** This connection's `wal_autocheckpoint`: checkpoint inside the commit that takes the log past this many pages. */
 	autocheckpointPages: number;
-	/** How often the writer checkpoints between two writes (see `WAL_RESET_EVERY_MS`); 0: never. */
-	resetLogEveryMs?: number | undefined;
+	/** When the writer checkpoints between two writes (see `FINISH_LOG_AT_FRAMES`); never without. */
+	finishLog?: FinishLog | undefined;
+}
+
+export interface FinishLog {
+	/** One Int32 the background checkpointer keeps the log's length in (frames). */
+	frames: SharedArrayBuffer;
+	atFrames: number;
+	atLeastEveryMs: number;
 }
 
 function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void {
@@ -39,17 +46,20 @@ function run(port: NonNullable<typeof parentPort>, data: WriterThreadData): void
 	const writer = new BatchWriter(db, data.lastSeq);
 	const send = (m: FromWriter) => port.postMessage(m);
 
-	// See `WAL_RESET_EVERY_MS`.
-	let checkpointedAt = performance.now();
+	// See `FINISH_LOG_AT_FRAMES`.
+	const finish = data.finishLog;
+	const logFrames = finish ? new Int32Array(finish.frames) : undefined;
+	let finishedAt = performance.now();
 	const finishLog = () => {
-		if (!data.resetLogEveryMs) return;
+		if (!finish || !logFrames) return;
 		const now = performance.now();
-		if (now - checkpointedAt < data.resetLogEveryMs) return;
-		checkpointedAt = now;
+		if (Atomics.load(logFrames, 0) < finish.atFrames && now - finishedAt < finish.atLeastEveryMs) return;
+		finishedAt = now;
 		try {
 			db.pragma("wal_checkpoint(PASSIVE)");
+			Atomics.store(logFrames, 0, 0); // until the background thread looks again
 		} catch {
-			// Tried again later.
+			// Tried again after the next write.
 		}
 	};
 
