@@ -37,6 +37,20 @@ const post = (actor: string, ts = T0, id = `ev${++n}`) =>
 	JSON.stringify({ id, type: "post.created", ts, actor, data: { postId: `p${n}`, text: "hi" } });
 
 describe("processor", () => {
+	it("lets the event loop in during a long batch, and says it is mid-batch meanwhile", async () => {
+		const { processor } = await setup();
+		const seen: boolean[] = [];
+		const lines = Array.from({ length: 300 }, (_, i) => post(`m${i % 30}`, T0 + i));
+		assert.equal(processor.midBatch, false);
+		const done = processor.submit(lines, { source: "t" });
+		// Runs at the batch's first turn of the event loop (after 127 events are counted, none stored).
+		setImmediate(() => seen.push(processor.midBatch));
+		const out = await done;
+		assert.equal(out.filter((o) => o.status === "accepted").length, 300);
+		assert.deepEqual(seen, [true], "a snapshot timer firing then must wait");
+		assert.equal(processor.midBatch, false);
+	});
+
 	it("answers each line in order: accepted, rejected with a dead letter, duplicate", async () => {
 		const { processor, storage } = await setup();
 		const a = post("a1", T0, "same");

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Registry } from "prom-client";
 import { MemoryBus } from "../adapters/bus/memory/index.ts";
-import { MemoryStateStore } from "../adapters/state/memory/index.ts";
+import { MemoryStateStore, SnapshotWriter } from "../adapters/state/memory/index.ts";
 import { openSqliteStorage, type SqliteStorage } from "../adapters/storage/sqlite/index.ts";
 import { DEFAULT_POLICY } from "../core/decisions/index.ts";
 import { velocityDetector } from "../core/detectors/index.ts";
@@ -43,6 +43,8 @@ export interface Bulwark {
 
 const SNAPSHOT_FILE = "state.snapshot";
 const REPLAY_PAGE = 5_000;
+/** Tries 5 ms apart to find the event loop between batches before a periodic snapshot gives up. */
+const SNAPSHOT_RETRIES = 200;
 
 /**
  * Opens the embedded system in `dataDir`: the database, the last window snapshot, and the
@@ -109,6 +111,31 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		lastSnapshotSeq = seq;
 		return seq;
 	};
+	// The periodic snapshot: the payload is made on the event loop (it must match its seq), the
+	// hash and the file on a thread of its own. Not while a submit has counted events it has not
+	// yet handed to storage (they would be counted again when replayed after a crash).
+	const snapshotWriter = new SnapshotWriter();
+	let running: Promise<void> | undefined;
+	const snapshotInBackground = (tries = 0): void => {
+		if (running || closed) return;
+		if (processor.midBatch) {
+			if (tries < SNAPSHOT_RETRIES) setTimeout(() => snapshotInBackground(tries + 1), 5).unref();
+			return;
+		}
+		storage.flushSync();
+		const seq = storage.lastCommittedSeq;
+		running = state
+			.writeSnapshotInBackground(snapshotPath, { seq }, snapshotWriter)
+			.then(
+				() => {
+					lastSnapshotSeq = Math.max(lastSnapshotSeq, seq);
+				},
+				(err: Error) => log(`warning: snapshot failed: ${err.message}`),
+			)
+			.finally(() => {
+				running = undefined;
+			});
+	};
 
 	const timers: NodeJS.Timeout[] = [];
 	if (opts.timers !== false && !opts.readOnly) {
@@ -123,7 +150,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			t.unref();
 			timers.push(t);
 		};
-		every(opts.snapshotIntervalMs, "snapshot", snapshot);
+		every(opts.snapshotIntervalMs, "snapshot", () => snapshotInBackground());
 		every(60_000, "sweep", () => state.sweep(highWater));
 		every(3_600_000, "retention", () => storage.pruneEvents(clock.now() - opts.retentionMs, lastSnapshotSeq));
 	}
@@ -155,8 +182,10 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			closed = true;
 			for (const t of timers) clearInterval(t);
 			try {
+				await running; // a background write must not land after the last one
 				if (!opts.readOnly) snapshot();
 			} finally {
+				await snapshotWriter.close();
 				await storage.close();
 			}
 		},

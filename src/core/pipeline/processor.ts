@@ -55,12 +55,21 @@ export const DECISIONS_TOPIC = "decisions";
  */
 export class Processor {
 	private readonly inflight = new Map<string, InFlight>();
+	private deciding = 0;
 	private readonly detectorsByType = new Map<EventType, Detector[]>();
 
 	constructor(private readonly deps: ProcessorDeps) {
 		for (const d of deps.detectors) {
 			for (const t of d.on) this.detectorsByType.set(t, [...(this.detectorsByType.get(t) ?? []), d]);
 		}
+	}
+
+	/**
+	 * True while some submit has applied window updates for events it has not yet handed to
+	 * storage: a snapshot of the windows taken now would count events its seq does not cover.
+	 */
+	get midBatch(): boolean {
+		return this.deciding > 0;
 	}
 
 	/** Processes raw JSON texts (one event each); outcomes in input order. */
@@ -125,21 +134,28 @@ export class Processor {
 		const accepted: AcceptedEvent[] = [];
 		const mutations: Mutation[] = [];
 		try {
-			for (let k = 0; k < fresh.length; k++) {
-				// A long batch lets the event loop in now and then, so that other requests' commits
-				// are answered while it runs (their clients can send more meanwhile) rather than
-				// after it: awaits of settled promises alone never leave the microtask queue.
-				if (k % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-				const i = fresh[k] as number;
-				const event = events[i] as BulwarkEvent;
-				const { decision, mutations: m } = await this.decide(event);
-				for (const x of m) mutations.push(x);
-				accepted.push({ event, decision, receivedAt, source: opts.source, raw: raws[i] });
-				outcomes[i] = { status: "accepted", decision };
+			let committed: Promise<void> | undefined;
+			this.deciding++;
+			try {
+				for (let k = 0; k < fresh.length; k++) {
+					// A long batch lets the event loop in now and then, so that other requests' commits
+					// are answered while it runs (their clients can send more meanwhile) rather than
+					// after it: awaits of settled promises alone never leave the microtask queue.
+					if (k % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+					const i = fresh[k] as number;
+					const event = events[i] as BulwarkEvent;
+					const { decision, mutations: m } = await this.decide(event);
+					for (const x of m) mutations.push(x);
+					accepted.push({ event, decision, receivedAt, source: opts.source, raw: raws[i] });
+					outcomes[i] = { status: "accepted", decision };
+				}
+				if (accepted.length || mutations.length || deadLetters.length) {
+					committed = this.deps.events.commit({ events: accepted, mutations, deadLetters });
+				}
+			} finally {
+				this.deciding--;
 			}
-			if (accepted.length || mutations.length || deadLetters.length) {
-				await this.deps.events.commit({ events: accepted, mutations, deadLetters });
-			}
+			await committed;
 		} catch (err) {
 			mine.failed = true;
 			throw err;

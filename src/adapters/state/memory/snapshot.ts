@@ -51,15 +51,28 @@ export class SnapshotError extends Error {
 
 /** Header and payload, kept apart so a file write need not copy a large payload. */
 export function encodeSnapshot(windows: WindowTables, entities: readonly EntityState[], seq: number): Buffer[] {
+	const body = encodePayload(windows, entities, seq);
+	return [snapshotHeader(body), body];
+}
+
+/**
+ * The payload alone: the part that must be made on the thread that owns the store, at the
+ * moment the snapshot stands for. The header (a hash of it) and the file can be done elsewhere.
+ */
+export function encodePayload(windows: WindowTables, entities: readonly EntityState[], seq: number): Buffer {
 	const payload: Payload = { seq, writtenAt: Date.now(), windows: windows.dump(), entities: [...entities] };
-	const body = serialize(payload);
+	return serialize(payload);
+}
+
+/** The header for a payload: magic, version, length and its SHA-256. */
+export function snapshotHeader(body: Uint8Array): Buffer {
 	const head = Buffer.alloc(HEADER);
 	MAGIC.copy(head, 0);
 	head.writeUInt32LE(SNAPSHOT_VERSION, 8);
 	head.writeUInt32LE(0, 12);
 	head.writeBigUInt64LE(BigInt(body.length), 16);
 	createHash("sha256").update(body).digest().copy(head, 24);
-	return [head, body];
+	return head;
 }
 
 /** Checks and decodes a snapshot; throws {@link SnapshotError} naming `source` and the reason. */

@@ -1,7 +1,8 @@
 import type { EntityState, EntityStateStore } from "../../../core/enforcement/state.ts";
 import type { WindowOp, WindowQuery, WindowStore, WindowValue } from "../../../core/features/index.ts";
 import { EntityTable } from "./entities.ts";
-import { decodeSnapshot, encodeSnapshot, readFileIfExists, writeFileAtomic } from "./snapshot.ts";
+import { decodeSnapshot, encodePayload, encodeSnapshot, readFileIfExists, writeFileAtomic } from "./snapshot.ts";
+import type { SnapshotWriter } from "./snapshot-writer.ts";
 import { WindowTables } from "./windows.ts";
 
 /** What one {@link MemoryStateStore.sweep} dropped. */
@@ -114,6 +115,14 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 	 */
 	writeSnapshot(file: string, meta: { seq: number }): void {
 		writeFileAtomic(file, encodeSnapshot(this.windows, [...this.entities.states.values()], meta.seq));
+	}
+
+	/**
+	 * Like {@link writeSnapshot}, but only the payload is made here (it must match `meta.seq`);
+	 * hashing and writing the file run on `writer`'s thread. Resolves once the file is whole.
+	 */
+	writeSnapshotInBackground(file: string, meta: { seq: number }, writer: SnapshotWriter): Promise<void> {
+		return writer.write(file, encodePayload(this.windows, [...this.entities.states.values()], meta.seq));
 	}
 
 	/**

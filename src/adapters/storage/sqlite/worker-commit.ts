@@ -1,8 +1,7 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Decision } from "../../../core/decisions/index.ts";
 import type { AcceptedEvent, CommitBatch } from "../../../core/pipeline/index.ts";
+import { startSourceWorker } from "../../threads/source-worker.ts";
 import { type Committer, closedError } from "./committer.ts";
 import { encodeBatch, type FromWriter, fromWireError, type ToWriter, type WireBatch, WriterControl } from "./wire.ts";
 import type { FinishLog, WriterThreadData } from "./writer-thread.ts";
@@ -32,26 +31,6 @@ interface Pending {
 interface Group {
 	items: Pending[];
 	decisions: Map<string, Decision>;
-}
-
-// Plain JS run with `eval`: a worker does not inherit the main thread's TypeScript loader, so
-// this registers tsx's (CommonJS, quicker to start than its ESM hooks) before loading the
-// entry; a compiled build loads its `.js` entry as it is.
-const BOOT = `
-const { workerData } = require("node:worker_threads");
-const { tsx, entry } = workerData.boot;
-if (tsx) {
-	require(tsx).register();
-	require(entry);
-} else {
-	import(require("node:url").pathToFileURL(entry).href);
-}
-`;
-
-function bootData(): { tsx: string | null; entry: string } {
-	const typescript = import.meta.url.endsWith(".ts");
-	const entry = fileURLToPath(new URL(typescript ? "./writer-thread.ts" : "./writer-thread.js", import.meta.url));
-	return { tsx: typescript ? createRequire(import.meta.url).resolve("tsx/cjs/api") : null, entry };
 }
 
 /**
@@ -94,16 +73,14 @@ export class WorkerGroupCommit implements Committer {
 		this.flushTimeoutMs = opts.flushTimeoutMs ?? 30_000;
 		this.control = new WriterControl(new SharedArrayBuffer(WriterControl.BYTES));
 		this.control.markDone(0, opts.lastSeq, 0);
-		const data: WriterThreadData & { boot: ReturnType<typeof bootData> } = {
+		const data: WriterThreadData = {
 			path: opts.path,
 			lastSeq: opts.lastSeq,
 			control: this.control.buffer,
 			autocheckpointPages: opts.autocheckpointPages,
 			finishLog: opts.finishLog,
-			boot: bootData(),
 		};
-		// No execArgv: the main thread's `--import tsx` would load tsx's ESM hooks for nothing.
-		this.worker = new Worker(BOOT, { eval: true, workerData: data, execArgv: [] });
+		this.worker = startSourceWorker(import.meta.url, "./writer-thread", data);
 		let started = false;
 		this.worker.on("message", (m: FromWriter) => {
 			if (m.kind === "ready") {

@@ -1,0 +1,69 @@
+import type { Worker } from "node:worker_threads";
+import { startSourceWorker } from "../../threads/source-worker.ts";
+import type { SnapshotDone, SnapshotJob } from "./snapshot-thread.ts";
+
+/**
+ * Writes snapshot payloads on a thread of its own (hash, temporary file, fsync, rename): the
+ * event loop only makes the payload. One write at a time; `busy` says whether one is running.
+ * @example
+ * const writer = new SnapshotWriter();
+ * await writer.write("data/state.snapshot", payload);
+ * await writer.close();
+ */
+export class SnapshotWriter {
+	private worker: Worker | undefined;
+	private lastId = 0;
+	private pending: { id: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+
+	get busy(): boolean {
+		return this.pending !== undefined;
+	}
+
+	/** Resolves once `file` holds the snapshot; rejects (the previous file stays) if it could not be written. */
+	write(file: string, body: Buffer): Promise<void> {
+		if (this.pending) return Promise.reject(new Error("a snapshot is already being written"));
+		const worker = this.start();
+		const id = ++this.lastId;
+		return new Promise<void>((resolve, reject) => {
+			this.pending = { id, resolve, reject };
+			worker.ref();
+			// The payload's memory moves to the thread rather than being copied.
+			const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+			const bytes = owned ? body : Buffer.from(body);
+			const job: SnapshotJob = { id, file, body: bytes };
+			worker.postMessage(job, [bytes.buffer as ArrayBuffer]);
+		});
+	}
+
+	async close(): Promise<void> {
+		const w = this.worker;
+		this.worker = undefined;
+		if (w) await w.terminate();
+		this.settle(new Error("the snapshot writer was closed"));
+	}
+
+	private start(): Worker {
+		if (this.worker) return this.worker;
+		const w = startSourceWorker(import.meta.url, "./snapshot-thread", {});
+		w.unref();
+		w.on("message", (m: SnapshotDone) => {
+			if (m.id === this.pending?.id) this.settle(m.error === undefined ? undefined : new Error(m.error));
+		});
+		w.on("error", (err) => this.settle(err));
+		w.on("exit", () => {
+			if (this.worker === w) this.worker = undefined;
+			this.settle(new Error("the snapshot thread stopped"));
+		});
+		this.worker = w;
+		return w;
+	}
+
+	private settle(err: Error | undefined): void {
+		const p = this.pending;
+		if (!p) return;
+		this.pending = undefined;
+		this.worker?.unref();
+		if (err) p.reject(err);
+		else p.resolve();
+	}
+}
