@@ -73,16 +73,20 @@ export interface LetDecl {
 	span: Span;
 }
 
-export type EffectVerb =
-	| "label"
-	| "unlabel"
-	| "limit"
-	| "nudge"
-	| "challenge"
-	| "block"
-	| "suspend"
-	| "unsuspend"
-	| "review";
+/** The verbs that may follow `then` (each also a keyword). */
+export const EFFECT_VERBS = [
+	"label",
+	"unlabel",
+	"limit",
+	"nudge",
+	"challenge",
+	"block",
+	"suspend",
+	"unsuspend",
+	"review",
+] as const;
+
+export type EffectVerb = (typeof EFFECT_VERBS)[number];
 
 /** One line of a rule's `then`; which fields are set depends on the verb. */
 export interface EffectNode {

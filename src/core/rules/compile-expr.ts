@@ -261,31 +261,26 @@ function not(v: Value): Value {
  * if one is, errored if one is, else true. Operand order never changes the answer.
  */
 export function and(fns: readonly Fn[]): Fn {
-	return (c) => {
-		let pending = false;
-		let err: Err | undefined;
-		for (const f of fns) {
-			const v = f(c);
-			if (v === false) return false;
-			if (v === PENDING) pending = true;
-			else if (v instanceof Err) err ??= v;
-		}
-		return pending ? PENDING : (err ?? true);
-	};
+	return kleene(fns, false);
 }
 
-/** Kleene `or`: true as soon as one is true. */
+/** Kleene `or`: true as soon as one is true (the dual of {@link and}). */
 export function or(fns: readonly Fn[]): Fn {
+	return kleene(fns, true);
+}
+
+/** `decisive` ends the evaluation (false for `and`, true for `or`); `!decisive` is the empty answer. */
+function kleene(fns: readonly Fn[], decisive: boolean): Fn {
 	return (c) => {
 		let pending = false;
 		let err: Err | undefined;
 		for (const f of fns) {
 			const v = f(c);
-			if (v === true) return true;
+			if (v === decisive) return decisive;
 			if (v === PENDING) pending = true;
 			else if (v instanceof Err) err ??= v;
 		}
-		return pending ? PENDING : (err ?? false);
+		return pending ? PENDING : (err ?? !decisive);
 	};
 }
 

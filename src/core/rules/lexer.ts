@@ -1,9 +1,11 @@
 import { parseDuration } from "../shared/duration.ts";
+import { EFFECT_VERBS } from "./ast.ts";
 import { Diagnostics } from "./diagnostics.ts";
 import type { SourceFile, Span } from "./source.ts";
 
 /** Words the language reserves; none can name a feature, list, let or rule. */
-export const KEYWORDS = new Set([
+export const KEYWORDS = new Set<string>([
+	...EFFECT_VERBS,
 	"feature",
 	"list",
 	"let",
@@ -29,15 +31,6 @@ export const KEYWORDS = new Set([
 	"where",
 	"buckets",
 	"for",
-	"label",
-	"unlabel",
-	"limit",
-	"nudge",
-	"challenge",
-	"block",
-	"suspend",
-	"unsuspend",
-	"review",
 	"severity",
 ]);
 

@@ -1,19 +1,9 @@
-import type { EffectNode, EffectVerb, Expr, Ident } from "./ast.ts";
+import { EFFECT_VERBS, type EffectNode, type EffectVerb, type Expr, type Ident } from "./ast.ts";
 import type { Cursor } from "./cursor.ts";
 import { parseExpr, parsePostfix } from "./parse-expr.ts";
 import { join } from "./source.ts";
 
-export const EFFECT_VERBS: readonly EffectVerb[] = [
-	"label",
-	"unlabel",
-	"limit",
-	"nudge",
-	"challenge",
-	"block",
-	"suspend",
-	"unsuspend",
-	"review",
-];
+export { EFFECT_VERBS };
 
 /** What follows each verb (besides the optional target) and which modifiers it takes. */
 const SHAPE: Record<EffectVerb, { text?: string; surfaces?: true; queue?: true; mods: string[] }> = {
