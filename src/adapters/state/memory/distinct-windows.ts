@@ -1,5 +1,6 @@
 import { HyperLogLog, hash32 } from "../../../core/features/hll.ts";
 import { mod } from "./num-windows.ts";
+import { NOTHING, SweepCursor, type SweepStep } from "./sweep-cursor.ts";
 
 /**
  * Values a key keeps in its compact form before it turns into one HyperLogLog per bucket. While
@@ -33,6 +34,7 @@ class SketchRing {
 export class DistinctWindows {
 	readonly bucketMs: number;
 	readonly keys = new Map<string, Ring>();
+	private readonly cursor = new SweepCursor(this.keys);
 
 	constructor(
 		readonly windowMs: number,
@@ -113,15 +115,14 @@ export class DistinctWindows {
 
 	/** Forgets keys whose every bucket is out of the window at `nowTs`; returns how many. */
 	sweep(nowTs: number): number {
+		this.cursor.reset();
+		return this.sweepSome(nowTs, Number.POSITIVE_INFINITY).dropped;
+	}
+
+	/** {@link sweep} of at most `budget` keys, going on from where the last step stopped. */
+	sweepSome(nowTs: number, budget: number): SweepStep {
 		const limit = Math.floor(nowTs / this.bucketMs) - this.buckets;
-		let dropped = 0;
-		for (const [key, ring] of this.keys) {
-			if (newestOf(ring) <= limit) {
-				this.keys.delete(key);
-				dropped++;
-			}
-		}
-		return dropped;
+		return this.cursor.step(budget, (ring) => newestOf(ring) <= limit, NOTHING);
 	}
 
 	/**

@@ -1,4 +1,5 @@
 import type { LastItem } from "../../../core/features/index.ts";
+import { NOTHING, SweepCursor, type SweepStep } from "./sweep-cursor.ts";
 
 /** One key's items, newest first (equal `ts`: the later op first). */
 class LastList {
@@ -17,6 +18,7 @@ class LastList {
  */
 export class LastWindows {
 	readonly keys = new Map<string, LastList>();
+	private readonly cursor = new SweepCursor(this.keys);
 
 	constructor(readonly windowMs: number) {}
 
@@ -65,14 +67,13 @@ export class LastWindows {
 
 	/** Forgets keys whose newest item is out of the window at `nowTs`; returns how many. */
 	sweep(nowTs: number): number {
-		let dropped = 0;
-		for (const [key, list] of this.keys) {
-			if (list.ts[0]! <= nowTs - this.windowMs) {
-				this.keys.delete(key);
-				dropped++;
-			}
-		}
-		return dropped;
+		this.cursor.reset();
+		return this.sweepSome(nowTs, Number.POSITIVE_INFINITY).dropped;
+	}
+
+	/** {@link sweep} of at most `budget` keys, going on from where the last step stopped. */
+	sweepSome(nowTs: number, budget: number): SweepStep {
+		return this.cursor.step(budget, (list) => list.ts[0]! <= nowTs - this.windowMs, NOTHING);
 	}
 
 	/** Plain data for a snapshot: key `k` has `lens[k]` items, next in `ts` and `values`. */

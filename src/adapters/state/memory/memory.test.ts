@@ -239,6 +239,39 @@ describe("memory state store", () => {
 		assert.deepEqual(await store.read(reads), [0, before[1], []]);
 	});
 
+	it("sweeps a step at a time, going on where it stopped, to the same result as one pass", async () => {
+		const build = async () => {
+			const store = new MemoryStateStore();
+			const ops: WindowOp[] = [];
+			for (let i = 0; i < 3_000; i++) {
+				const old = i % 3 !== 0;
+				ops.push(opOf(i % 2 ? "posts_5m" : "followed_1h", `a${i}`, old ? T0 : T0 + 50 * MIN, i));
+				ops.push(opOf("texts", `a${i}`, old ? T0 : T0 + 50 * MIN, i));
+			}
+			await store.update(ops, []);
+			return store;
+		};
+		const now = T0 + 60 * MIN;
+		const whole = await build();
+		const expected = whole.sweep(now);
+		const stepped = await build();
+		let total = 0;
+		let steps = 0;
+		for (;;) {
+			const r = stepped.sweepSome(now, 500);
+			total += r.windows;
+			steps++;
+			// New keys arriving between steps are kept (they are live) and do not break the pass.
+			await stepped.update([opOf("posts_5m", `late${steps}`, now, steps)], []);
+			if (r.done) break;
+			assert.ok(steps < 100, "the sweep ends");
+		}
+		assert.ok(steps >= 12, `6,000 keys in steps of 500 (took ${steps})`);
+		assert.equal(total, expected.windows);
+		assert.equal(stepped.windowKeyCount(), whole.windowKeyCount() + steps);
+		assert.deepEqual(stepped.sweepSome(now, 100_000).windows, 0, "the next pass finds nothing more");
+	});
+
 	it("a swept count slot is reused clean", async () => {
 		const store = new MemoryStateStore();
 		for (let i = 0; i < 5; i++) await store.update([opOf("posts_5m", "a", T0, 0)], []);

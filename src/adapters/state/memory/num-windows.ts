@@ -1,3 +1,5 @@
+import { SweepCursor, type SweepStep } from "./sweep-cursor.ts";
+
 /**
  * `count` or `sum` windows of one shape (windowMs, buckets), packed for millions of keys: a key
  * owns a slot in shared chunks, its newest bucket index in `heads` and its `buckets` values in
@@ -12,6 +14,7 @@ export class NumWindows {
 	readonly bucketMs: number;
 	/** key -> slot */
 	readonly keys = new Map<string, number>();
+	private readonly cursor = new SweepCursor(this.keys);
 	private readonly heads: Float64Array[] = [];
 	private readonly vals: (Float64Array | Uint32Array)[] = [];
 	private readonly free: number[] = [];
@@ -74,16 +77,18 @@ export class NumWindows {
 
 	/** Forgets keys whose every bucket is out of the window at `nowTs`; returns how many. */
 	sweep(nowTs: number): number {
+		this.cursor.reset();
+		return this.sweepSome(nowTs, Number.POSITIVE_INFINITY).dropped;
+	}
+
+	/** {@link sweep} of at most `budget` keys, going on from where the last step stopped. */
+	sweepSome(nowTs: number, budget: number): SweepStep {
 		const limit = Math.floor(nowTs / this.bucketMs) - this.buckets;
-		let dropped = 0;
-		for (const [key, slot] of this.keys) {
-			if (this.heads[slot >>> CHUNK_BITS]![slot & CHUNK_MASK]! <= limit) {
-				this.release(slot);
-				this.keys.delete(key);
-				dropped++;
-			}
-		}
-		return dropped;
+		return this.cursor.step(
+			budget,
+			(slot) => this.heads[slot >>> CHUNK_BITS]![slot & CHUNK_MASK]! <= limit,
+			(_key, slot) => this.release(slot),
+		);
 	}
 
 	/** Plain data for a snapshot: key `k`'s newest bucket is `heads[k]`, its values `vals[k * B …]`. */

@@ -99,6 +99,17 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 		return { windows, ...this.entities.sweep(nowTs) };
 	}
 
+	/**
+	 * An incremental {@link sweep}: at most `budget` window keys from where the last call
+	 * stopped; expired labels and empty entity states are dropped each time a pass ends.
+	 * Call it often with a small budget to keep every pause short.
+	 */
+	sweepSome(nowTs: number, budget: number): SweepResult & { done: boolean } {
+		const w = this.windows.sweepSome(nowTs, budget);
+		const e = w.done ? this.entities.sweep(nowTs) : { entities: 0, labels: 0 };
+		return { windows: w.dropped, ...e, done: w.done };
+	}
+
 	/** Windows and entity states as bytes (format: `snapshot.ts`); `seq` is the caller's log position. */
 	snapshot(meta: { seq: number } = { seq: 0 }): Buffer {
 		return Buffer.concat(encodeSnapshot(this.windows, [...this.entities.states.values()], meta.seq));

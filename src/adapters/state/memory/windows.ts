@@ -2,6 +2,7 @@ import type { WindowOp, WindowQuery, WindowShape, WindowValue } from "../../../c
 import { DistinctWindows, type DistinctWindowsData } from "./distinct-windows.ts";
 import { LastWindows, type LastWindowsData } from "./last-windows.ts";
 import { NumWindows, type NumWindowsData } from "./num-windows.ts";
+import type { SweepStep } from "./sweep-cursor.ts";
 
 /**
  * Every window, grouped by shape: a feature keeps one shape, so there are a handful of groups and
@@ -14,6 +15,8 @@ export class WindowTables {
 	readonly lasts: LastWindows[] = [];
 	/** Ops dropped because they were older than their key's ring (or `last` list). */
 	droppedLate = 0;
+	/** The table an incremental sweep is in (see `sweepSome`). */
+	private sweepAt = 0;
 
 	apply(op: WindowOp): void {
 		if (!Number.isFinite(op.ts)) return;
@@ -52,8 +55,32 @@ export class WindowTables {
 		}
 	}
 
+	/**
+	 * Part of a sweep: at most `budget` keys, table after table, going on from where the last
+	 * step stopped; `done` when the pass over every table has ended.
+	 */
+	sweepSome(nowTs: number, budget: number): SweepStep {
+		const tables: { sweepSome(nowTs: number, budget: number): SweepStep }[] = [
+			...this.nums,
+			...this.distincts,
+			...this.lasts,
+		];
+		let dropped = 0;
+		let visited = 0;
+		while (this.sweepAt < tables.length && visited < budget) {
+			const r = (tables[this.sweepAt] as (typeof tables)[number]).sweepSome(nowTs, budget - visited);
+			dropped += r.dropped;
+			visited += r.visited;
+			if (r.done) this.sweepAt++;
+		}
+		const done = this.sweepAt >= tables.length;
+		if (done) this.sweepAt = 0;
+		return { dropped, visited, done };
+	}
+
 	/** Forgets every key whose window has fully passed at `nowTs`; returns how many. */
 	sweep(nowTs: number): number {
+		this.sweepAt = 0;
 		let dropped = 0;
 		for (const w of this.nums) dropped += w.sweep(nowTs);
 		for (const w of this.distincts) dropped += w.sweep(nowTs);
