@@ -21,11 +21,20 @@ export interface Server {
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `bulwark serve` in a child process on a free port and waits until it listens. */
-export async function startServer(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Server> {
-	const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dataDir], {
+/**
+ * Starts `bulwark serve` in a child process on a free port and waits until it listens; rejects
+ * with the exit code and stderr when it exits first. `opts.args` are more flags, `opts.cwd` its
+ * working directory.
+ */
+export async function startServer(
+	dataDir: string,
+	extraEnv: Record<string, string> = {},
+	opts: { args?: string[]; cwd?: string } = {},
+): Promise<Server> {
+	const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data", dataDir, ...(opts.args ?? [])], {
 		env: { ...process.env, BULWARK_API_KEYS: TEST_KEY, LOG_LEVEL: "warn", ...extraEnv },
 		stdio: ["ignore", "pipe", "pipe"],
+		...(opts.cwd ? { cwd: opts.cwd } : {}),
 	});
 	let err = "";
 	let out = "";

@@ -68,7 +68,14 @@ describe("GET /v1/entities/:kind/:id", () => {
 		const v = json<EntityView>(await api.get(`/v1/entities/post/${postId}`));
 		assert.equal(v.entity.kind, "post");
 		assert.equal(v.entity.firstSeen, T0 + 180_000);
-		assert.deepEqual(Object.keys(v.features).sort(), ["likes_1h", "reposts_1h", "views_1h"]);
+		// The built-in post features and those the default rule pack declares (rules/amplification.rules).
+		assert.deepEqual(Object.keys(v.features).sort(), [
+			"likers_2m",
+			"likes_1h",
+			"reposters_2m",
+			"reposts_1h",
+			"views_1h",
+		]);
 		assert.equal(v.events.length, 1);
 	});
 
@@ -113,7 +120,8 @@ describe("POST /v1/entities/:kind/:id/actions", () => {
 
 		const denied = json<{ verdict: string; reasons: string[] }>(await api.post("/v1/events", postEvent("mallory")));
 		assert.equal(denied.verdict, "deny");
-		assert.deepEqual(denied.reasons, ["the account is suspended"]);
+		// Denied by the default pack's suspended_actor_denied rule (rules/core.rules).
+		assert.deepEqual(denied.reasons, ["suspended_actor_denied: the account is suspended"]);
 		assert.equal(json<EntityView>(await api.get("/v1/entities/account/mallory")).entity.status, "suspended");
 
 		assert.equal(
@@ -273,7 +281,10 @@ describe("velocity", () => {
 
 		const view = json<EntityView>(await api.get("/v1/entities/account/speedy"));
 		assert.ok(view.labels.some((l) => l.label === "velocity" && l.active && l.source === "rule"));
-		assert.ok(view.actions.every((a) => a.who === "policy:default"));
+		// Decided by the default rule pack (rules/core.rules restates the built-in velocity policy).
+		const who = api.deps.bulwark.rules.current()?.who;
+		assert.match(String(who), /^rules:[0-9a-f]{12}$/);
+		assert.ok(view.actions.length > 0 && view.actions.every((a) => a.who === who));
 		const cases = json<{ cases: { entity: string }[] }>(await api.get("/v1/review/cases?queue=spam"));
 		assert.deepEqual(
 			cases.cases.map((c) => c.entity),

@@ -51,12 +51,31 @@ export function componentSchemas(): Record<string, object> {
 			additionalProperties: true,
 			description: "a tagged union on `kind`; the other fields depend on it",
 		},
-		Trace: obj({
-			features: arrayOf(obj({ feature: str, id: str, value: {} })),
-			signals: arrayOf({ type: "object" }),
-			fired: arrayOf(str),
-			errors: arrayOf(str),
-		}),
+		Trace: obj(
+			{
+				features: arrayOf(obj({ feature: str, id: str, value: {} })),
+				signals: arrayOf({ type: "object" }),
+				fired: arrayOf(str),
+				errors: arrayOf(str),
+				rules: {
+					...arrayOf(
+						obj(
+							{
+								rule: str,
+								at: { ...str, description: "where the rule is declared: rules/spam.rules:42" },
+								outcome: { enum: ["fired", "shadow", "held_back", "errored"] },
+								effects: { ...arrayOf(ref("Effect")), description: "what it asked for (applied only when fired)" },
+								seen: { type: "object", description: "the values it read, by source text" },
+								error: str,
+							},
+							["rule", "at", "outcome", "effects", "seen"],
+						),
+					),
+					description: "the rules pack's hits (rules that did not match are not listed); absent without rules",
+				},
+			},
+			["features", "signals", "fired", "errors"],
+		),
 		DecisionResponse: obj(
 			{
 				eventId: str,

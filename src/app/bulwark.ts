@@ -4,12 +4,14 @@ import type { Registry } from "prom-client";
 import { MemoryBus } from "../adapters/bus/memory/index.ts";
 import { MemoryStateStore, SnapshotWriter } from "../adapters/state/memory/index.ts";
 import { openSqliteStorage, type SqliteStorage } from "../adapters/storage/sqlite/index.ts";
-import { DEFAULT_POLICY } from "../core/decisions/index.ts";
+import { DEFAULT_POLICY, type Policy } from "../core/decisions/index.ts";
 import { velocityDetector } from "../core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
-import { Processor } from "../core/pipeline/index.ts";
+import { Processor, RulesHolder } from "../core/pipeline/index.ts";
+import type { MemoryListStore } from "../core/rules/index.ts";
 import { type Clock, systemClock } from "../core/shared/index.ts";
 import { createMetrics } from "./metrics.ts";
+import { defaultRulesDir, type LoadedRules, loadRulesDir } from "./rules.ts";
 
 export interface BulwarkOptions {
 	dataDir: string;
@@ -22,6 +24,12 @@ export interface BulwarkOptions {
 	timers?: boolean;
 	/** Only read: no timers and no snapshot on close (for `bulwark entity` beside a running server). */
 	readOnly?: boolean;
+	/**
+	 * The rules folder the event path runs (see `loadRulesDir`); `null` runs without rules (the
+	 * built-in policy decides). Default: the package's `rules/` folder when it exists. A folder
+	 * that does not compile makes `openBulwark` throw RulesLoadError before anything is opened.
+	 */
+	rules?: string | null;
 }
 
 /** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
@@ -31,6 +39,12 @@ export interface Bulwark {
 	state: MemoryStateStore;
 	bus: MemoryBus;
 	features: FeatureCatalog;
+	/** The live rules pack (its `current()` is undefined when running without rules). */
+	rules: RulesHolder;
+	/** The loaded rules folder, when there is one: version, folder, the list store of its managed lists. */
+	rulesLoaded: LoadedRules | undefined;
+	/** Lists the rules declare without entries (empty at start); undefined without rules. */
+	lists: MemoryListStore | undefined;
 	clock: Clock;
 	metrics: Registry;
 	/** Latest event time seen (the windows' "now" for housekeeping). */
@@ -42,6 +56,8 @@ export interface Bulwark {
 }
 
 const SNAPSHOT_FILE = "state.snapshot";
+/** The policy beside a rules pack: none of its own (the processor still merges policy and rule effects). */
+const RULES_ONLY: Policy = { name: "none", lines: [] };
 const REPLAY_PAGE = 5_000;
 const SWEEP_STEP_MS = 250;
 const SWEEP_STEPS_PER_PASS = 240;
@@ -56,6 +72,9 @@ const SNAPSHOT_RETRIES = 200;
 export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	const log = opts.log ?? (() => {});
 	const clock = opts.clock ?? systemClock;
+	// Rules first: a pack that does not compile refuses the start before any file is touched.
+	const rulesDir = opts.rules === undefined ? defaultRulesDir() : opts.rules;
+	const loaded = rulesDir === null ? undefined : loadRulesDir(rulesDir);
 	mkdirSync(opts.dataDir, { recursive: true });
 	const storage = await openSqliteStorage({ path: join(opts.dataDir, "bulwark.db"), retentionMs: opts.retentionMs });
 	const snapshotPath = join(opts.dataDir, SNAPSHOT_FILE);
@@ -73,9 +92,12 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		state = new MemoryStateStore();
 	}
 
-	const features = new FeatureCatalog(DEFAULT_FEATURES);
+	// The windows keep the built-in features and the pack's (a pack cannot redeclare a built-in
+	// name: R2008; a pack feature whose definition changed gets fresh windows: see loadRulesDir).
+	const features = new FeatureCatalog(loaded ? [...DEFAULT_FEATURES, ...loaded.features] : DEFAULT_FEATURES);
+	const rules = new RulesHolder(loaded ? { pack: loaded.pack, version: loaded.version } : undefined);
 	const bus = new MemoryBus();
-	const { registry, observer } = createMetrics();
+	const { registry, observer } = createMetrics({ rules });
 	let highWater = 0;
 	const processor = new Processor({
 		events: storage,
@@ -83,7 +105,11 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		entities: state,
 		features,
 		detectors: [velocityDetector()],
-		policy: DEFAULT_POLICY,
+		// With a pack, the pack is the policy: rules/core.rules restates the built-in policy as
+		// rules, so running both would enforce each velocity effect twice and a rule put in shadow
+		// would still act through its built-in twin.
+		policy: loaded ? RULES_ONLY : DEFAULT_POLICY,
+		rules,
 		clock,
 		bus,
 		observer: {
@@ -169,6 +195,9 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		state,
 		bus,
 		features,
+		rules,
+		rulesLoaded: loaded,
+		lists: loaded?.lists,
 		clock,
 		metrics: registry,
 		highWaterTs: () => highWater,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseDuration } from "../core/shared/index.ts";
+import { defaultRulesDir } from "./rules.ts";
 
 export interface Config {
 	port: number;
@@ -13,9 +14,11 @@ export interface Config {
 	retentionMs: number;
 	snapshotIntervalMs: number;
 	logLevel: string;
+	/** The rules folder the event path runs (absolute), or null for none. */
+	rulesDir: string | null;
 }
 
-type Kind = "int" | "string" | "bytes" | "duration" | "list";
+type Kind = "int" | "string" | "bytes" | "duration" | "list" | "rules";
 
 /** One row of the configuration table: the README prints this same list. */
 export interface Setting {
@@ -109,6 +112,15 @@ export const SETTINGS: readonly Setting[] = [
 		kind: "string",
 		description: "fatal, error, warn, info, debug",
 	},
+	{
+		key: "rulesDir",
+		flag: "--rules",
+		env: "BULWARK_RULES",
+		default: "rules/",
+		kind: "rules",
+		description:
+			"rules folder the event path runs (default: the package's own rules/, found next to the package, not the working directory); none to run without rules",
+	},
 ];
 
 /**
@@ -124,9 +136,10 @@ export function loadConfig(
 	for (const s of SETTINGS) {
 		const flagName = s.flag.slice(2);
 		const fromFlag = flags[flagName];
-		const text = typeof fromFlag === "string" ? fromFlag : (env[s.env] ?? s.default);
+		const given = typeof fromFlag === "string" ? fromFlag : env[s.env];
+		const text = given ?? s.default;
 		try {
-			out[s.key] = convert(text, s.kind);
+			out[s.key] = s.kind === "rules" ? rulesDirOf(given) : convert(text, s.kind);
 		} catch (err) {
 			errors.push(`${s.flag} / ${s.env}: ${(err as Error).message}`);
 		}
@@ -135,6 +148,15 @@ export function loadConfig(
 	const cfg = out as unknown as Config;
 	cfg.dataDir = resolve(cfg.dataDir);
 	return cfg;
+}
+
+/** Not given: the package's `rules/` (null when it is absent); `none`: null; else a folder, from the working directory. */
+function rulesDirOf(given: string | undefined): string | null {
+	if (given === undefined) return defaultRulesDir();
+	const t = given.trim();
+	if (t === "none") return null;
+	if (t === "") throw new Error('empty: give a folder, or "none" to run without rules');
+	return resolve(t);
 }
 
 function convert(text: string, kind: Kind): unknown {

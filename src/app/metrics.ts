@@ -1,8 +1,15 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
-import type { PipelineObserver } from "../core/pipeline/index.ts";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { RuleHitSeen } from "../core/decisions/index.ts";
+import type { PipelineObserver, RulesProvider } from "../core/pipeline/index.ts";
 
-/** The Prometheus registry and the pipeline observer that feeds it. */
-export function createMetrics(): { registry: Registry; observer: PipelineObserver } {
+/**
+ * The Prometheus registry and the pipeline observer that feeds it. With `rules`, per-rule
+ * counters (every rule of the live pack is listed from the start, at 0).
+ */
+export function createMetrics(opts: { rules?: RulesProvider } = {}): {
+	registry: Registry;
+	observer: PipelineObserver;
+} {
 	const registry = new Registry();
 	collectDefaultMetrics({ register: registry, prefix: "bulwark_process_" });
 	const events = new Counter({
@@ -40,9 +47,45 @@ export function createMetrics(): { registry: Registry; observer: PipelineObserve
 		labelNames: ["kind"],
 		registers: [registry],
 	});
+	const rules = new RuleCounts();
+	new Counter({
+		name: "bulwark_rule_hits_total",
+		help: "Rules that matched or errored on an accepted event, by rule and outcome (fired, shadow, held_back, errored)",
+		labelNames: ["rule", "outcome"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			rules.seed(opts.rules);
+			for (const [rule, c] of rules.counts)
+				for (let k = 0; k < OUTCOMES.length; k++) this.inc({ rule, outcome: OUTCOMES[k] as string }, c[k] as number);
+		},
+	});
+	new Counter({
+		name: "bulwark_rule_errors_total",
+		help: "Rules that came out errored (a value they needed could not be computed), by rule",
+		labelNames: ["rule"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			rules.seed(opts.rules);
+			for (const [rule, c] of rules.counts) this.inc({ rule }, c[ERRORED] as number);
+		},
+	});
+	new Gauge({
+		name: "bulwark_rules_loaded",
+		help: "Rules in the live pack, labelled with its version (no series: no pack)",
+		labelNames: ["version"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			const live = opts.rules?.current();
+			if (live) this.set({ version: live.version }, live.pack.rules.length);
+		},
+	});
 	return {
 		registry,
 		observer: {
+			rule: (h) => rules.count(h),
 			accepted: (e, d) => {
 				events.inc({ type: e.type, verdict: d.verdict });
 				decide.observe(d.tookMs / 1000);
@@ -53,4 +96,35 @@ export function createMetrics(): { registry: Registry; observer: PipelineObserve
 			effect: (x) => effects.inc({ kind: x.kind }),
 		},
 	};
+}
+
+const OUTCOMES = ["fired", "shadow", "held_back", "errored"] as const;
+const ERRORED = 3;
+
+/**
+ * Per-rule counts kept as plain numbers on the event path (one map lookup per hit) and turned
+ * into Prometheus series only when /metrics is read.
+ */
+class RuleCounts {
+	readonly counts = new Map<string, number[]>();
+	private seeded: unknown;
+
+	count(h: RuleHitSeen): void {
+		if (h.outcome === "no_match") return;
+		const k = h.outcome === "fired" ? 0 : h.outcome === "shadow" ? 1 : h.outcome === "held_back" ? 2 : ERRORED;
+		let c = this.counts.get(h.rule);
+		if (!c) {
+			c = [0, 0, 0, 0];
+			this.counts.set(h.rule, c);
+		}
+		(c[k] as number)++;
+	}
+
+	/** Every rule of the live pack gets its series at 0, once per pack, so a rule that never hit still shows. */
+	seed(provider: RulesProvider | undefined): void {
+		const live = provider?.current();
+		if (!live || live.pack === this.seeded) return;
+		this.seeded = live.pack;
+		for (const r of live.pack.rules) if (!this.counts.has(r.name)) this.counts.set(r.name, [0, 0, 0, 0]);
+	}
 }

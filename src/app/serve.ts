@@ -25,8 +25,16 @@ export async function serve(
 		dataDir: cfg.dataDir,
 		retentionMs: cfg.retentionMs,
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
+		rules: cfg.rulesDir,
 		log,
 	});
+	const rules = bulwark.rulesLoaded;
+	if (rules) {
+		for (const w of rules.warnings) log(`warning: ${w}`);
+		log(
+			`rules: ${rules.pack.rules.length} rules, ${rules.features.length} features, ${rules.pack.lists.length} lists from ${rules.dir} (version ${rules.version})`,
+		);
+	} else log("rules: none (the built-in policy decides)");
 	const envKeyHashes = new Set(cfg.apiKeys.map(hashKey));
 	const stored = (await bulwark.storage.list()).filter((k) => k.revokedAt === null);
 	if (envKeyHashes.size === 0 && stored.length === 0) {

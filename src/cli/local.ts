@@ -8,6 +8,7 @@ export function openDataFolderReadOnly(data: string | boolean | undefined): Prom
 		dataDir: cfg.dataDir,
 		retentionMs: cfg.retentionMs,
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
+		rules: cfg.rulesDir,
 		readOnly: true,
 	});
 }

@@ -60,6 +60,7 @@ export const ingestCommand: Command = {
 				dataDir: cfg.dataDir,
 				retentionMs: cfg.retentionMs,
 				snapshotIntervalMs: cfg.snapshotIntervalMs,
+				rules: cfg.rulesDir,
 				timers: false,
 			});
 			send = async (lines) => (await bw.processor.submit(lines, { source: "cli" })).map(toLineResult);

@@ -1,6 +1,6 @@
 import { loadConfig, SETTINGS } from "../../app/config.ts";
 import { acquireLock } from "../../app/lock.ts";
-import { serve } from "../../app/serve.ts";
+import { type Running, serve } from "../../app/serve.ts";
 import type { Command } from "../main.ts";
 
 const options: Command["options"] = {};
@@ -13,7 +13,14 @@ export const serveCommand: Command = {
 	async run(_pos, flags) {
 		const cfg = loadConfig(flags);
 		const release = acquireLock(cfg.dataDir);
-		const running = await serve(cfg);
+		let running: Running;
+		try {
+			running = await serve(cfg);
+		} catch (err) {
+			// Refused to start (a rules pack that does not compile, a port in use): free the folder.
+			release();
+			throw err;
+		}
 		await new Promise<void>((resolve) => {
 			const stop = (signal: string) => {
 				process.stderr.write(`${signal}: closing (flushing writes, snapshotting windows)\n`);

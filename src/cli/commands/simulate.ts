@@ -118,6 +118,7 @@ async function openSink(flags: Flags): Promise<Sink> {
 		dataDir: cfg.dataDir,
 		retentionMs: cfg.retentionMs,
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
+		rules: cfg.rulesDir,
 		timers: false,
 	});
 	return {

@@ -23,6 +23,12 @@ export interface FeatureSpec {
 		| { kind: "last"; n: number; of: (e: BulwarkEvent) => string | number | undefined };
 	windowMs: number;
 	buckets: number;
+	/**
+	 * Set for features declared in a rules pack: a short hash of the declaration. The windows are
+	 * kept under `name@version`, so a changed definition starts from empty windows instead of
+	 * inheriting counts made under the old one (reads and writes use the same key).
+	 */
+	version?: string;
 }
 
 /** A feature value a detector needs: which feature, for which entity id, as of when. */
@@ -108,5 +114,7 @@ export class FeatureCatalog {
 }
 
 export function stateKey(spec: FeatureSpec, id: string): string {
-	return spec.name + "|" + spec.entity + ":" + id;
+	return spec.version === undefined
+		? spec.name + "|" + spec.entity + ":" + id
+		: spec.name + "@" + spec.version + "|" + spec.entity + ":" + id;
 }

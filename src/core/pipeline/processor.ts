@@ -1,4 +1,4 @@
-import type { Decision, Effect, Policy, Trace } from "../decisions/index.ts";
+import type { Decision, Effect, Policy, RuleHitSeen, Trace } from "../decisions/index.ts";
 import { evaluatePolicy, verdictOf } from "../decisions/index.ts";
 import type { Detector, DetectorContext, Signal } from "../detectors/index.ts";
 import type { ActionRecord, EntityState, EntityStateStore, Mutation } from "../enforcement/index.ts";
@@ -6,9 +6,12 @@ import { activeLabels, enforce } from "../enforcement/index.ts";
 import type { BulwarkEvent, EventType } from "../events/index.ts";
 import { validateEvent } from "../events/index.ts";
 import type { FeatureCatalog, WindowQuery, WindowStore, WindowValue } from "../features/index.ts";
+import type { EvalEnv, Prepared, RulesResult } from "../rules/index.ts";
+import { firedLines } from "../rules/index.ts";
 import type { Clock, EntityRef, Problem } from "../shared/index.ts";
 import { entityKey, newId } from "../shared/index.ts";
 import type { AcceptedEvent, Bus, DeadLetter, DeadLetterReason, EventStore } from "./ports.ts";
+import type { LiveRules, RulesProvider } from "./rules.ts";
 
 export type Outcome =
 	| { status: "accepted" | "duplicate"; decision: Decision }
@@ -21,6 +24,8 @@ export interface PipelineObserver {
 	rejected?(reason: DeadLetterReason): void;
 	signal?(s: Signal): void;
 	effect?(e: Effect): void;
+	/** One per rule that matched or errored on an accepted event (rules that did not match are not reported). */
+	rule?(hit: RuleHitSeen): void;
 }
 
 export interface ProcessorDeps {
@@ -29,7 +34,13 @@ export interface ProcessorDeps {
 	entities: EntityStateStore;
 	features: FeatureCatalog;
 	detectors: readonly Detector[];
+	/** The built-in policy; its effects and the rules' are enforced together. */
 	policy: Policy;
+	/**
+	 * The rules pack, read once per event (a swap lands between events). Its features must be in
+	 * `features`. Absent, or `current()` undefined: no rules run and the event path pays nothing.
+	 */
+	rules?: RulesProvider;
 	clock: Clock;
 	bus?: Bus;
 	observer?: PipelineObserver;
@@ -229,9 +240,21 @@ export class Processor {
 		const trace: Trace = { features: [], signals: [], fired: [], errors: [] };
 		const detectors = this.detectorsByType.get(e.type) ?? NO_DETECTORS;
 		const { features } = this.deps;
+		// Taken once: a pack swapped in meanwhile runs from the next event on, never mid-event.
+		const rules = this.deps.rules?.current();
+		// The rules' first pass (event fields and lists only) says which values the rest need.
+		let prepared: Prepared | undefined;
+		if (rules) {
+			try {
+				prepared = rules.pack.prepare(e);
+			} catch (err) {
+				trace.errors.push(`rules: ${message(err)}`);
+			}
+		}
+		const needs = prepared?.needs;
 
-		// Feature requests of all detectors, deduplicated, answered in the same call that applies
-		// this event's window ops.
+		// Feature requests of all detectors and rules, deduplicated, answered in the same call that
+		// applies this event's window ops.
 		const wanted: { feature: string; id: string }[] = [];
 		const queries: WindowQuery[] = [];
 		for (const d of detectors) {
@@ -239,6 +262,21 @@ export class Processor {
 				if (indexOfFeature(wanted, r.feature, r.id) >= 0) continue;
 				wanted.push({ feature: r.feature, id: r.id });
 				queries.push(features.query(r.feature, r.id, e.ts));
+			}
+		}
+		if (needs) {
+			for (const r of needs.features) {
+				if (indexOfFeature(wanted, r.feature, r.id) >= 0) continue;
+				let q: WindowQuery;
+				try {
+					q = features.query(r.feature, r.id, e.ts);
+				} catch (err) {
+					// A feature the catalog does not keep: the rules reading it come out errored.
+					trace.errors.push(`features: ${message(err)}`);
+					continue;
+				}
+				wanted.push(r);
+				queries.push(q);
 			}
 		}
 		const ctx = new Context(wanted);
@@ -255,7 +293,11 @@ export class Processor {
 		}
 
 		const actorKey = `account:${e.actor}`;
-		await this.loadStates([actorKey], ctx.states, trace);
+		await this.loadStates(
+			needs?.entities.length ? [actorKey, ...needs.entities.map(entityKey)] : [actorKey],
+			ctx.states,
+			trace,
+		);
 		for (const d of detectors) {
 			try {
 				for (const sig of d.detect(e, ctx)) trace.signals.push(sig);
@@ -266,23 +308,65 @@ export class Processor {
 
 		const policy = evaluatePolicy(this.deps.policy, { event: e, signals: trace.signals, entity: ctx.entity });
 		trace.fired = policy.fired;
+
+		// The rules' second pass, with the fetched values and this event's signals. A rule that
+		// fails is `errored` in its hit; a failure of the engine itself is a trace error.
+		let ruled: RulesResult | undefined;
+		if (prepared) {
+			ctx.signals = trace.signals;
+			try {
+				ruled = prepared.evaluate(ctx);
+			} catch (err) {
+				trace.errors.push(`rules: ${message(err)}`);
+			}
+			if (ruled) {
+				trace.rules = ruled.hits;
+				if (ruled.hits.length) for (const line of firedLines(ruled)) trace.fired.push(line);
+				for (const x of ruled.errors) trace.errors.push(x);
+			}
+		}
+
+		// Policy and rule effects go through the same idempotent, audited enforcement, each
+		// audited as who asked: `policy:<name>`, `rules:<version>`.
+		const ruleEffects = ruled?.effects ?? NO_EFFECTS;
+		let effects = mergeEffects(policy.effects, ruleEffects);
 		let mutations: Mutation[] = NO_MUTATIONS;
-		if (policy.effects.length) {
+		if (effects.length) {
 			await this.loadStates(
-				policy.effects.map((x) => entityKey(x.entity)),
+				effects.map((x) => entityKey(x.entity)),
 				ctx.states,
 				trace,
 			);
-			const result = enforce(policy.effects, {
-				ts: e.ts,
-				who: `policy:${this.deps.policy.name}`,
-				eventId: e.id,
-				states: ctx.states,
-			});
-			mutations = result.mutations;
-			if (result.changed.length) {
+			let changed: EntityState[] = NO_STATES;
+			if (policy.effects.length) {
+				const result = enforce(policy.effects, {
+					ts: e.ts,
+					who: `policy:${this.deps.policy.name}`,
+					eventId: e.id,
+					states: ctx.states,
+				});
+				mutations = result.mutations;
+				changed = result.changed;
+			}
+			if (ruleEffects.length) {
 				try {
-					await this.deps.entities.put(result.changed);
+					const result = enforce(ruleEffects, {
+						ts: e.ts,
+						who: (rules as LiveRules).who,
+						eventId: e.id,
+						states: ctx.states,
+					});
+					mutations = mutations.length ? mutations.concat(result.mutations) : result.mutations;
+					changed = changed.length ? changed.concat(result.changed) : result.changed;
+				} catch (err) {
+					// Nothing of the rules' applies (the policy's still does): the decision says so.
+					trace.errors.push(`rules: enforcement: ${message(err)}`);
+					effects = policy.effects;
+				}
+			}
+			if (changed.length) {
+				try {
+					await this.deps.entities.put(changed);
 				} catch (err) {
 					trace.errors.push(`entity state: ${message(err)}`);
 				}
@@ -292,10 +376,10 @@ export class Processor {
 		const actor = ctx.states.get(actorKey);
 		const decision: Decision = {
 			eventId: e.id,
-			verdict: verdictOf(policy.effects, actorKey),
+			verdict: verdictOf(effects, actorKey),
 			labels: actor ? activeLabels(actor, e.ts).map((l) => l.label) : [],
-			effects: policy.effects,
-			reasons: policy.effects.length ? [...new Set(policy.effects.map((x) => x.reason))] : [],
+			effects,
+			reasons: effects.length ? [...new Set(effects.map((x) => x.reason))] : [],
 			traceId: newId(),
 			tookMs: Math.round((performance.now() - t0) * 1000) / 1000,
 			decidedAt: this.deps.clock.now(),
@@ -321,6 +405,8 @@ export class Processor {
 			o.accepted?.(a.event, a.decision);
 			for (const s of a.decision.trace.signals) o.signal?.(s);
 			for (const x of a.decision.effects) o.effect?.(x);
+			const hits = a.decision.trace.rules;
+			if (hits && o.rule) for (const h of hits) o.rule(h);
 		}
 		for (const out of outcomes) {
 			if (out.status === "duplicate") o.duplicate?.();
@@ -344,11 +430,25 @@ interface InFlight {
 	failed: boolean;
 }
 const NO_MUTATIONS: Mutation[] = [];
+const NO_EFFECTS: Effect[] = [];
+const NO_STATES: EntityState[] = [];
+const NO_SIGNALS: readonly Signal[] = [];
 
-/** What detectors and policy see of one event: its fetched feature values and entity states. */
-class Context implements DetectorContext {
+/** Policy effects, then rule effects; no copy when one side is empty. */
+function mergeEffects(policy: Effect[], rules: Effect[]): Effect[] {
+	if (!rules.length) return policy;
+	if (!policy.length) return rules;
+	return policy.concat(rules);
+}
+
+/**
+ * What detectors, policy and rules see of one event: its fetched feature values, entity states
+ * and (for the rules' second pass, which takes this object as its EvalEnv) the signals.
+ */
+class Context implements DetectorContext, EvalEnv {
 	readonly values: (WindowValue | undefined)[] = [];
 	readonly states = new Map<string, EntityState>();
+	signals: readonly Signal[] = NO_SIGNALS;
 	constructor(private readonly wanted: readonly { feature: string; id: string }[]) {}
 	feature(name: string, id: string): WindowValue | undefined {
 		const j = indexOfFeature(this.wanted, name, id);
