@@ -53,7 +53,10 @@ export function loadRulesDir(dir: string, env: RulesEnv = defaultEnv()): LoadedR
 	const root = resolve(dir);
 	if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
 		throw new Error(`rules: ${dir} is not a directory (use --rules none to run without rules)`);
-	const sources: SourceFile[] = rulesFiles(root).map((p) => ({ path: displayPath(p), text: readFileSync(p, "utf8") }));
+	const sources: SourceFile[] = filesUnder(root, ".rules").map((p) => ({
+		path: displayPath(p),
+		text: readFileSync(p, "utf8"),
+	}));
 	if (!sources.length) throw new Error(`rules: no .rules files under ${dir} (use --rules none to run without rules)`);
 
 	const lists = new MemoryListStore();
@@ -104,14 +107,15 @@ function windowedFeatures(pack: RulePack): FeatureSpec[] {
 	});
 }
 
-function rulesFiles(dir: string): string[] {
+/** Every file under `dir` (recursively) whose name ends with `suffix`, sorted, as `dir/...` paths. */
+export function filesUnder(dir: string, suffix: string): string[] {
 	const out: string[] = [];
 	const walk = (d: string) => {
 		for (const name of readdirSync(d).sort()) {
 			if (name.startsWith(".") || name === "node_modules") continue;
 			const p = join(d, name);
 			if (statSync(p).isDirectory()) walk(p);
-			else if (name.endsWith(".rules")) out.push(p);
+			else if (name.endsWith(suffix)) out.push(p);
 		}
 	};
 	walk(dir);

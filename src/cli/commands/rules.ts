@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { MemoryStateStore } from "../../adapters/state/memory/index.ts";
+import { filesUnder } from "../../app/rules.ts";
 import {
 	type Diagnostic,
 	defaultEnv,
@@ -17,21 +17,6 @@ import {
 	testFileProblems,
 } from "../../core/rules/testing/index.ts";
 import type { Command, Flags } from "../main.ts";
-
-/** Every file under `dir` (recursively) whose name ends with `suffix`, sorted, as `dir/...` paths. */
-function filesUnder(dir: string, suffix: string): string[] {
-	const out: string[] = [];
-	const walk = (d: string) => {
-		for (const name of readdirSync(d).sort()) {
-			if (name.startsWith(".") || name === "node_modules") continue;
-			const p = join(d, name);
-			if (statSync(p).isDirectory()) walk(p);
-			else if (name.endsWith(suffix)) out.push(p);
-		}
-	};
-	walk(dir);
-	return out;
-}
 
 function readPack(dir: string): { sources: SourceFile[] } {
 	if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dir} is not a directory`);
