@@ -1,10 +1,8 @@
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { openBulwark } from "../../app/bulwark.ts";
-import { loadConfig } from "../../app/config.ts";
-import { acquireLock } from "../../app/lock.ts";
 import type { Outcome } from "../../core/pipeline/index.ts";
 import { BulwarkClient } from "../client.ts";
+import { openDataFolderForWriting } from "../local.ts";
 import type { Command } from "../main.ts";
 import { Progress } from "../progress.ts";
 import { table } from "../table.ts";
@@ -54,20 +52,9 @@ export const ingestCommand: Command = {
 					)
 				).results;
 		} else {
-			const cfg = loadConfig({ data: flags.data as string | undefined });
-			const release = acquireLock(cfg.dataDir);
-			const bw = await openBulwark({
-				dataDir: cfg.dataDir,
-				retentionMs: cfg.retentionMs,
-				snapshotIntervalMs: cfg.snapshotIntervalMs,
-				rules: cfg.rulesDir,
-				timers: false,
-			});
+			const { bw, close } = await openDataFolderForWriting(flags.data as string | undefined);
 			send = async (lines) => (await bw.processor.submit(lines, { source: "cli" })).map(toLineResult);
-			done = async () => {
-				await bw.close();
-				release();
-			};
+			done = close;
 		}
 		try {
 			const summary = await ingest(file, batchSize, send);

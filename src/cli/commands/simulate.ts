@@ -1,12 +1,10 @@
 import { once } from "node:events";
 import { createWriteStream, writeFileSync } from "node:fs";
-import { openBulwark } from "../../app/bulwark.ts";
-import { loadConfig } from "../../app/config.ts";
-import { acquireLock } from "../../app/lock.ts";
 import { parseDuration } from "../../core/shared/index.ts";
 import { corpusText } from "../../simulator/corpus.ts";
 import { type ObservedAction, Simulation, THREATS, type Threat } from "../../simulator/index.ts";
 import { BulwarkClient } from "../client.ts";
+import { openDataFolderForWriting } from "../local.ts";
 import type { Command, Flags } from "../main.ts";
 import { Progress } from "../progress.ts";
 import { table } from "../table.ts";
@@ -112,25 +110,14 @@ async function openSink(flags: Flags): Promise<Sink> {
 		return targetSink(new BulwarkClient(flags.target, key));
 	}
 	if (typeof flags.data !== "string") throw new Error("give where events go: --target URL, --data DIR or --out FILE");
-	const cfg = loadConfig({ data: flags.data });
-	const release = acquireLock(cfg.dataDir);
-	const bw = await openBulwark({
-		dataDir: cfg.dataDir,
-		retentionMs: cfg.retentionMs,
-		snapshotIntervalMs: cfg.snapshotIntervalMs,
-		rules: cfg.rulesDir,
-		timers: false,
-	});
+	const { bw, close } = await openDataFolderForWriting(flags.data);
 	return {
 		send: async (lines) =>
 			(await bw.processor.submit(lines, { source: "simulate" })).map((o) =>
 				o.status === "rejected" ? { status: o.status } : { status: o.status, verdict: o.decision.verdict },
 			),
 		actionsAfter: (after) => newest(after, (before) => bw.storage.listActions({ limit: 1000, before })),
-		close: async () => {
-			await bw.close();
-			release();
-		},
+		close,
 	};
 }
 
