@@ -21,6 +21,13 @@ export class StringList implements MutableList {
 	private readonly items = new Map<string, number>();
 	private index: Map<string, string[]> | undefined;
 	private readonly shingled = new Map<string, Set<string>>();
+	/**
+	 * The last lookup, answered again for the same text at the same time while the list is
+	 * unchanged: one event asks twice when a feature's filter and a rule read the same claim
+	 * match (measured: similarity was a tenth of the event path with the default pack).
+	 */
+	private last: { text: string; at: number; version: number; best: number } | undefined;
+	private version = 0;
 
 	constructor(readonly kind: ListKind & ("strings" | "hashes")) {}
 
@@ -39,12 +46,16 @@ export class StringList implements MutableList {
 	put(key: string, expiresAt: number | null): void {
 		this.items.set(key, expiryOf(expiresAt));
 		this.index = undefined;
+		this.version++;
 	}
 
 	delete(key: string): boolean {
 		const n = this.normalize(key);
 		const gone = n.ok && this.items.delete(n.key);
-		if (gone) this.index = undefined;
+		if (gone) {
+			this.index = undefined;
+			this.version++;
+		}
 		return gone;
 	}
 
@@ -54,6 +65,8 @@ export class StringList implements MutableList {
 	}
 
 	maxSimilarity(text: string, at: number): number {
+		const last = this.last;
+		if (last && last.text === text && last.at === at && last.version === this.version) return last.best;
 		const q = shingles(normalizeText(text));
 		let best = 0;
 		for (const entry of this.candidates(text)) {
@@ -62,6 +75,7 @@ export class StringList implements MutableList {
 			const s = jaccard(q, this.shinglesOf(entry));
 			if (s > best) best = s;
 		}
+		this.last = { text, at, version: this.version, best };
 		return best;
 	}
 
@@ -72,7 +86,10 @@ export class StringList implements MutableList {
 				this.items.delete(k);
 				n++;
 			}
-		if (n) this.index = undefined;
+		if (n) {
+			this.index = undefined;
+			this.version++;
+		}
 		return n;
 	}
 
