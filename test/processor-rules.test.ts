@@ -99,6 +99,7 @@ describe("processor with rules", () => {
 	it("records a pack that throws as a trace error and still decides the event", async () => {
 		const broken = {
 			features: [],
+			useCosts() {},
 			prepare() {
 				throw new Error("boom in prepare");
 			},
@@ -111,6 +112,7 @@ describe("processor with rules", () => {
 
 		const late = {
 			features: [],
+			useCosts() {},
 			prepare: () => ({
 				needs: { features: [{ feature: "not_in_catalog", id: "c4" }], entities: [] },
 				evaluate() {

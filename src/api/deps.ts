@@ -2,6 +2,15 @@ import type { Registry } from "prom-client";
 import type { ApiKeyStore } from "../core/access/index.ts";
 import type { FeatureCatalog, WindowStore } from "../core/features/index.ts";
 import type { Bus, Processor, RecordReader } from "../core/pipeline/index.ts";
+import type {
+	DeployInput,
+	DeployOutcome,
+	ManagedLists,
+	RollbackInput,
+	RuleDeployView,
+	RulesStatus,
+	RuleVersionView,
+} from "../core/rules/index.ts";
 import type { Clock } from "../core/shared/index.ts";
 
 /** What the HTTP API needs from the running system; wired in `app/`. */
@@ -16,8 +25,21 @@ export interface ApiDeps {
 	bus: Bus;
 	clock: Clock;
 	metrics: Registry;
+	/** Managed lists (/v1/lists): durable, audited, read by the next event. */
+	lists: ManagedLists;
+	/** Versioned rule deploys (/v1/rules): the running version, deploy, rollback, history. */
+	rules: RulesAdmin;
 	/** True once storage is open and the windows are rebuilt. */
 	ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+/** What the /v1/rules routes need of the running system (`RulesDeployer` in app/). */
+export interface RulesAdmin {
+	status(): RulesStatus;
+	deploy(input: DeployInput): Promise<DeployOutcome>;
+	rollback(input: RollbackInput): Promise<DeployOutcome>;
+	history(opts: { limit: number; before?: number }): Promise<RuleDeployView[]>;
+	version(version: string): Promise<RuleVersionView | undefined>;
 }
 
 export interface ApiOptions {

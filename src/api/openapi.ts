@@ -1,3 +1,5 @@
+import { listPaths, listSchemas } from "./openapi-lists.ts";
+import { rulePaths, ruleSchemas } from "./openapi-rules.ts";
 import { componentSchemas } from "./openapi-schemas.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -115,7 +117,11 @@ export function openApiDocument(): object {
 			"/v1/actions": {
 				get: {
 					summary: "The audit log, newest first",
-					parameters: [query("entity", "KIND:ID"), query("who", "e.g. apikey:ops, policy:default"), ...paging],
+					parameters: [
+						query("entity", "KIND:ID, or list:NAME"),
+						query("who", "e.g. apikey:ops, policy:default"),
+						...paging,
+					],
 					responses: { "200": page("actions", "Action"), ...errors("400", "401") },
 				},
 			},
@@ -173,6 +179,8 @@ export function openApiDocument(): object {
 					responses: { "200": page("cases", "ReviewCase"), ...errors("400", "401") },
 				},
 			},
+			...listPaths(),
+			...rulePaths(),
 			"/v1/schema/event.json": {
 				get: { summary: "The event contract as JSON Schema", ...open, responses: { "200": json(ref("Event")) } },
 			},
@@ -210,6 +218,8 @@ export function openApiDocument(): object {
 			securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "an API key (bwk_...)" } },
 			schemas: {
 				...componentSchemas(),
+				...listSchemas(),
+				...ruleSchemas(),
 				Readiness: {
 					type: "object",
 					required: ["ok", "checks"],

@@ -49,13 +49,14 @@ export class QueryReader {
 		return s as T;
 	}
 
-	/** An entity key, `kind:id`. */
+	/** An entity key, `kind:id`, or a managed list's audit key, `list:NAME`. */
 	entity(name: string): string | undefined {
 		const s = this.str(name, 200);
 		if (s === undefined) return undefined;
 		const i = s.indexOf(":");
-		if (i <= 0 || i === s.length - 1 || !isEntityKind(s.slice(0, i)))
-			return this.fail(name, `must be KIND:ID with KIND one of ${ENTITY_KINDS.join(", ")}`, "entity");
+		const kind = s.slice(0, i);
+		if (i <= 0 || i === s.length - 1 || !(isEntityKind(kind) || kind === "list"))
+			return this.fail(name, `must be KIND:ID with KIND one of ${ENTITY_KINDS.join(", ")}, or list:NAME`, "entity");
 		return s;
 	}
 

@@ -149,6 +149,9 @@ describe("rules on the event path (default pack)", () => {
 		assert.match(text, /bulwark_rule_hits_total\{rule="botnet_subnet",outcome="shadow"\} 1\n/);
 		assert.match(text, /bulwark_rule_hits_total\{rule="pile_on",outcome="fired"\} 0\n/);
 		assert.match(text, /bulwark_rule_errors_total\{rule="spam_post"\} 0\n/);
+		assert.match(text, /bulwark_rule_effects_total\{rule="spam_post",kind="label.add"\} 1\n/);
+		assert.match(text, /bulwark_rule_evaluations_total\{rule="spam_post"\} [1-9]\d*\n/);
+		assert.match(text, /bulwark_rule_cost_seconds_total\{rule="spam_post"\} [\d.e-]+\n/);
 		assert.match(text, new RegExp(`bulwark_rules_loaded\\{version="${who.slice(6)}"\\} \\d+\\n`));
 	});
 });

@@ -9,8 +9,10 @@ import type { RouteContext } from "./routes/context.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { entityRoutes } from "./routes/entities.ts";
 import { batchRoutes, eventRoutes } from "./routes/events.ts";
+import { listRoutes } from "./routes/lists.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { recordRoutes } from "./routes/records.ts";
+import { ruleRoutes } from "./routes/rules.ts";
 
 /**
  * Builds the HTTP API (not listening yet). Every /v1 route needs `Authorization: Bearer <key>`;
@@ -52,6 +54,8 @@ export async function buildServer(deps: ApiDeps, opts: ApiOptions): Promise<Fast
 			await v1.register(entityRoutes, ctx);
 			await v1.register(recordRoutes, ctx);
 			await v1.register(deadLetterRoutes, ctx);
+			await v1.register(ruleRoutes, ctx);
+			await v1.register(listRoutes, ctx);
 		},
 		{ prefix: "/v1" },
 	);

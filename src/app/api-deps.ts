@@ -13,6 +13,8 @@ export function apiDepsOf(bulwark: Bulwark, envKeyHashes: ReadonlySet<string>): 
 		bus: bulwark.bus,
 		clock: bulwark.clock,
 		metrics: bulwark.metrics,
+		lists: bulwark.managedLists,
+		rules: bulwark.deployer,
 		ready: () => bulwark.ready(),
 	};
 }

@@ -8,10 +8,11 @@ import { DEFAULT_POLICY, type Policy } from "../core/decisions/index.ts";
 import { velocityDetector } from "../core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
 import { Processor, RulesHolder } from "../core/pipeline/index.ts";
-import type { MemoryListStore } from "../core/rules/index.ts";
+import { ManagedLists, MemoryListStore } from "../core/rules/index.ts";
 import { type Clock, systemClock } from "../core/shared/index.ts";
 import { createMetrics } from "./metrics.ts";
-import { defaultRulesDir, type LoadedRules, loadRulesDir } from "./rules.ts";
+import { type CompiledRules, defaultRulesDir, loadRulesDir } from "./rules.ts";
+import { RulesDeployer, rulesAtStart } from "./rules-deployer.ts";
 
 export interface BulwarkOptions {
 	dataDir: string;
@@ -27,9 +28,17 @@ export interface BulwarkOptions {
 	/**
 	 * The rules folder the event path runs (see `loadRulesDir`); `null` runs without rules (the
 	 * built-in policy decides). Default: the package's `rules/` folder when it exists. A folder
-	 * that does not compile makes `openBulwark` throw RulesLoadError before anything is opened.
+	 * that does not compile makes `openBulwark` throw RulesLoadError. Unless `rulesExplicit`, the
+	 * version deployed last (`PUT /v1/rules`), when the database holds one, runs instead.
 	 */
 	rules?: string | null;
+	/**
+	 * The operator named `rules` (`--rules DIR`, `BULWARK_RULES`): the folder runs even when the
+	 * database holds a deployed version, and is recorded as a new deploy when its content differs
+	 * (the deployed version stays in the history). A broken folder refuses the start before
+	 * anything is opened.
+	 */
+	rulesExplicit?: boolean;
 }
 
 /** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
@@ -41,10 +50,17 @@ export interface Bulwark {
 	features: FeatureCatalog;
 	/** The live rules pack (its `current()` is undefined when running without rules). */
 	rules: RulesHolder;
-	/** The loaded rules folder, when there is one: version, folder, the list store of its managed lists. */
-	rulesLoaded: LoadedRules | undefined;
-	/** Lists the rules declare without entries (empty at start); undefined without rules. */
-	lists: MemoryListStore | undefined;
+	/** The pack that ran at start, when there is one: version, where it came from (`from`), more log lines (`notes`). */
+	rulesLoaded: (CompiledRules & { from: string; notes: string[] }) | undefined;
+	/** Versioned deploys and rollbacks of the rules on the running system (`PUT /v1/rules`). */
+	deployer: RulesDeployer;
+	/**
+	 * The lists the rules read: those declared without entries (empty at start) and every managed
+	 * list stored in the database (loaded at start). Change them through `managedLists`.
+	 */
+	lists: MemoryListStore;
+	/** Managed lists: durable, audited changes that the next event sees (the API's /v1/lists, `bulwark lists`). */
+	managedLists: ManagedLists;
 	clock: Clock;
 	metrics: Registry;
 	/** Latest event time seen (the windows' "now" for housekeeping). */
@@ -57,8 +73,10 @@ export interface Bulwark {
 
 const SNAPSHOT_FILE = "state.snapshot";
 /** The policy beside a rules pack: none of its own (the processor still merges policy and rule effects). */
-const RULES_ONLY: Policy = { name: "none", lines: [] };
+export const RULES_ONLY: Policy = { name: "none", lines: [] };
 const REPLAY_PAGE = 5_000;
+/** Expired list entries stop matching at once (lookups check expiry); the sweep only frees them. */
+const LIST_SWEEP_MS = 60_000;
 const SWEEP_STEP_MS = 250;
 const SWEEP_STEPS_PER_PASS = 240;
 const SWEEP_MIN_STEP = 2_000;
@@ -72,11 +90,29 @@ const SNAPSHOT_RETRIES = 200;
 export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	const log = opts.log ?? (() => {});
 	const clock = opts.clock ?? systemClock;
-	// Rules first: a pack that does not compile refuses the start before any file is touched.
+	// Rules first: a folder named by the operator that does not compile refuses the start before
+	// any file is touched. Else the database's deployed version, else the default folder.
 	const rulesDir = opts.rules === undefined ? defaultRulesDir() : opts.rules;
-	const loaded = rulesDir === null ? undefined : loadRulesDir(rulesDir);
+	const explicit = rulesDir !== null && opts.rulesExplicit ? loadRulesDir(rulesDir) : undefined;
 	mkdirSync(opts.dataDir, { recursive: true });
 	const storage = await openSqliteStorage({ path: join(opts.dataDir, "bulwark.db"), retentionMs: opts.retentionMs });
+	let start: Awaited<ReturnType<typeof rulesAtStart>>;
+	try {
+		start =
+			rulesDir === null
+				? undefined
+				: await rulesAtStart({
+						explicit,
+						fallback: rulesDir,
+						repo: storage.ruleVersions,
+						clock,
+						readOnly: opts.readOnly === true,
+					});
+	} catch (err) {
+		await storage.close();
+		throw err;
+	}
+	const loaded = start?.rules;
 	const snapshotPath = join(opts.dataDir, SNAPSHOT_FILE);
 
 	let state: MemoryStateStore;
@@ -96,8 +132,26 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	// name: R2008; a pack feature whose definition changed gets fresh windows: see loadRulesDir).
 	const features = new FeatureCatalog(loaded ? [...DEFAULT_FEATURES, ...loaded.features] : DEFAULT_FEATURES);
 	const rules = new RulesHolder(loaded ? { pack: loaded.pack, version: loaded.version } : undefined);
+	const lists = loaded?.lists ?? new MemoryListStore();
+	const managedLists = new ManagedLists({
+		store: lists,
+		repo: storage.lists,
+		clock,
+		declared: () => rules.current()?.pack.lists ?? [],
+	});
+	for (const w of await managedLists.load()) log(`warning: ${w}`);
 	const bus = new MemoryBus();
-	const { registry, observer } = createMetrics({ rules });
+	const { registry, observer, ruleCounts } = createMetrics({ rules });
+	const deployer = new RulesDeployer({
+		holder: rules,
+		features,
+		lists,
+		repo: storage.ruleVersions,
+		clock,
+		counts: ruleCounts,
+		start,
+		log,
+	});
 	let highWater = 0;
 	const processor = new Processor({
 		events: storage,
@@ -186,6 +240,9 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			state.sweepSome(highWater, Math.max(SWEEP_MIN_STEP, Math.ceil(state.windowKeyCount() / SWEEP_STEPS_PER_PASS))),
 		);
 		every(3_600_000, "retention", () => storage.pruneEvents(clock.now() - opts.retentionMs, lastSnapshotSeq));
+		every(LIST_SWEEP_MS, "list sweep", () => {
+			managedLists.sweep().catch((err: Error) => log(`warning: list sweep failed: ${err.message}`));
+		});
 	}
 
 	let closed = false;
@@ -196,8 +253,10 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		bus,
 		features,
 		rules,
-		rulesLoaded: loaded,
-		lists: loaded?.lists,
+		rulesLoaded: start && { ...start.rules, from: start.from, notes: start.notes },
+		deployer,
+		lists,
+		managedLists,
 		clock,
 		metrics: registry,
 		highWaterTs: () => highWater,

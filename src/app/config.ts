@@ -16,6 +16,8 @@ export interface Config {
 	logLevel: string;
 	/** The rules folder the event path runs (absolute), or null for none. */
 	rulesDir: string | null;
+	/** `--rules` / `BULWARK_RULES` was given: the folder wins over a version deployed over the API. */
+	rulesExplicit: boolean;
 }
 
 type Kind = "int" | "string" | "bytes" | "duration" | "list" | "rules";
@@ -147,6 +149,7 @@ export function loadConfig(
 	if (errors.length) throw new Error(`invalid configuration:\n  ${errors.join("\n  ")}`);
 	const cfg = out as unknown as Config;
 	cfg.dataDir = resolve(cfg.dataDir);
+	cfg.rulesExplicit = cfg.rulesDir !== null && (typeof flags.rules === "string" || env.BULWARK_RULES !== undefined);
 	return cfg;
 }
 

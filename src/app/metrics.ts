@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { RuleHitSeen } from "../core/decisions/index.ts";
 import type { PipelineObserver, RulesProvider } from "../core/pipeline/index.ts";
+import { COST_SAMPLE_EVERY, type RuleOutcomeCounts } from "../core/rules/index.ts";
 
 /**
  * The Prometheus registry and the pipeline observer that feeds it. With `rules`, per-rule
@@ -9,6 +10,8 @@ import type { PipelineObserver, RulesProvider } from "../core/pipeline/index.ts"
 export function createMetrics(opts: { rules?: RulesProvider } = {}): {
 	registry: Registry;
 	observer: PipelineObserver;
+	/** A rule's outcomes counted since start (across pack versions, by rule name); zeros for one never seen. */
+	ruleCounts(rule: string): RuleOutcomeCounts;
 } {
 	const registry = new Registry();
 	collectDefaultMetrics({ register: registry, prefix: "bulwark_process_" });
@@ -71,6 +74,39 @@ export function createMetrics(opts: { rules?: RulesProvider } = {}): {
 			for (const [rule, c] of rules.counts) this.inc({ rule }, c[ERRORED] as number);
 		},
 	});
+	new Counter({
+		name: "bulwark_rule_effects_total",
+		help: "Effects applied by fired rules, by rule and effect kind",
+		labelNames: ["rule", "kind"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			for (const [key, n] of rules.effects) {
+				const [rule, kind] = key.split("\u0000") as [string, string];
+				this.inc({ rule, kind }, n);
+			}
+		},
+	});
+	new Counter({
+		name: "bulwark_rule_evaluations_total",
+		help: "Events each rule was considered for (its event type matched), by rule",
+		labelNames: ["rule"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			for (const c of opts.rules?.current()?.pack.costs.reportAll() ?? []) this.inc({ rule: c.rule }, c.evaluations);
+		},
+	});
+	new Counter({
+		name: "bulwark_rule_cost_seconds_total",
+		help: `Time spent evaluating each rule, by rule: estimated from one event in ${COST_SAMPLE_EVERY}, timed rule by rule`,
+		labelNames: ["rule"],
+		registers: [registry],
+		collect() {
+			this.reset();
+			for (const c of opts.rules?.current()?.pack.costs.reportAll() ?? []) this.inc({ rule: c.rule }, c.seconds);
+		},
+	});
 	new Gauge({
 		name: "bulwark_rules_loaded",
 		help: "Rules in the live pack, labelled with its version (no series: no pack)",
@@ -84,6 +120,10 @@ export function createMetrics(opts: { rules?: RulesProvider } = {}): {
 	});
 	return {
 		registry,
+		ruleCounts: (rule) => {
+			const c = rules.counts.get(rule) ?? [0, 0, 0, 0];
+			return { fired: c[0] as number, shadow: c[1] as number, heldBack: c[2] as number, errored: c[ERRORED] as number };
+		},
 		observer: {
 			rule: (h) => rules.count(h),
 			accepted: (e, d) => {
@@ -118,7 +158,15 @@ class RuleCounts {
 			this.counts.set(h.rule, c);
 		}
 		(c[k] as number)++;
+		if (k === 0)
+			for (const e of h.effects) {
+				const key = `${h.rule}\u0000${e.kind}`;
+				this.effects.set(key, (this.effects.get(key) ?? 0) + 1);
+			}
 	}
+
+	/** Effects applied by fired rules, by `rule\0kind`. */
+	readonly effects = new Map<string, number>();
 
 	/** Every rule of the live pack gets its series at 0, once per pack, so a rule that never hit still shows. */
 	seed(provider: RulesProvider | undefined): void {

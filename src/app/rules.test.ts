@@ -7,7 +7,7 @@ import { MemoryStateStore } from "../adapters/state/memory/index.ts";
 import type { BulwarkEvent } from "../core/events/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
 import { loadConfig } from "./config.ts";
-import { loadRulesDir, PACKAGE_RULES_DIR, RulesLoadError } from "./rules.ts";
+import { compileRuleFiles, loadRulesDir, PACKAGE_RULES_DIR, RulesLoadError, versionOf } from "./rules.ts";
 
 const dirs: string[] = [];
 after(() => {
@@ -87,6 +87,38 @@ describe("loadRulesDir", () => {
 	});
 });
 
+describe("compileRuleFiles", () => {
+	it("gives files in memory the same version and pack as the same folder", () => {
+		const files = { "a.rules": RULE.replace("links_1h", "posts_5m"), "b.rules": "list bad: domains\n" };
+		const dir = loadRulesDir(pack(files));
+		const mem = compileRuleFiles(Object.entries(files).map(([path, text]) => ({ path, text })));
+		assert.equal(mem.version, dir.version);
+		assert.equal(versionOf(dir.sources), dir.version);
+		assert.deepEqual(
+			dir.sources.map((s) => s.path),
+			["a.rules", "b.rules"],
+		);
+		assert.deepEqual(
+			mem.pack.rules.map((r) => r.at),
+			["a.rules:1"],
+		);
+		assert.equal(mem.lists.list("bad")?.size, 0);
+	});
+
+	it("refuses a pack with errors with every diagnostic, as data too", () => {
+		assert.throws(
+			() => compileRuleFiles([{ path: "x.rules", text: "rule r { when nope > 1 then block }\n" }]),
+			(err: unknown) => {
+				assert.ok(err instanceof RulesLoadError);
+				assert.match(err.dir, /^version [0-9a-f]{12}$/);
+				assert.equal(err.found[0]?.code, "R2001");
+				assert.match(err.diagnostics[0] ?? "", /^x\.rules:1:15 error R2001: /);
+				return true;
+			},
+		);
+	});
+});
+
 describe("the --rules setting", () => {
 	it("defaults to the package's rules/ whatever the working directory; none turns rules off", () => {
 		assert.equal(loadConfig({}, {}).rulesDir, PACKAGE_RULES_DIR);
@@ -95,5 +127,9 @@ describe("the --rules setting", () => {
 		assert.equal(loadConfig({}, { BULWARK_RULES: "none" }).rulesDir, null);
 		assert.equal(loadConfig({}, { BULWARK_RULES: "/srv/rules" }).rulesDir, "/srv/rules");
 		assert.throws(() => loadConfig({ rules: "" }, {}), /--rules/);
+		assert.equal(loadConfig({}, {}).rulesExplicit, false, "the default gives way to a deployed version");
+		assert.equal(loadConfig({ rules: "/srv/rules" }, {}).rulesExplicit, true);
+		assert.equal(loadConfig({}, { BULWARK_RULES: "/srv/rules" }).rulesExplicit, true);
+		assert.equal(loadConfig({ rules: "none" }, {}).rulesExplicit, false);
 	});
 });

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { FeatureSpec } from "../core/features/index.ts";
 import {
 	loadRules as compileRules,
+	type Diagnostic,
 	defaultEnv,
 	formatDiagnostic,
 	MemoryListStore,
@@ -13,15 +14,22 @@ import {
 } from "../core/rules/index.ts";
 
 /** The package's own rules folder (`rules/` next to `package.json`), whatever the working directory. */
-export const PACKAGE_RULES_DIR = resolve(new URL("../../rules", import.meta.url).pathname);
+export const PACKAGE_RULES_DIR = join(packageRoot(), "rules");
 
-/** A rules folder, compiled and ready for the event path. */
-export interface LoadedRules {
+/** The folder holding package.json: two up from src/app, three from the compiled dist/src/app. */
+function packageRoot(): string {
+	const up2 = resolve(new URL("../..", import.meta.url).pathname);
+	return basename(up2) === "dist" ? dirname(up2) : up2;
+}
+
+/** A rules pack, compiled and ready for the event path: from a folder or from files in memory. */
+export interface CompiledRules {
 	pack: RulePack;
 	/** The first 12 hex digits of a SHA-256 over the files (paths and texts): the same files, the same version. */
 	version: string;
-	dir: string;
 	files: number;
+	/** The files, paths relative to the pack's folder (`spam.rules`): what a deploy stores. */
+	sources: readonly SourceFile[];
 	/** Where lists declared without entries live; each exists (empty) from the start. */
 	lists: MemoryListStore;
 	/** The pack's features as the window store keeps them: under a name tied to their definition (see below). */
@@ -30,11 +38,20 @@ export interface LoadedRules {
 	warnings: string[];
 }
 
-/** A rules folder that does not compile: `diagnostics` are the `file:line:col error CODE: message` lines. */
+/** A rules folder, compiled and ready for the event path. */
+export interface LoadedRules extends CompiledRules {
+	dir: string;
+}
+
+/**
+ * A rules pack that does not compile: `diagnostics` are the `file:line:col error CODE: message`
+ * lines (`found` the same, as data). `dir` says which pack: a folder, or `version <hash>`.
+ */
 export class RulesLoadError extends Error {
 	constructor(
 		readonly dir: string,
 		readonly diagnostics: string[],
+		readonly found: readonly Diagnostic[] = [],
 	) {
 		const errors = diagnostics.filter((d) => / error R\d+:/.test(d)).length;
 		super(`the rules in ${dir} do not compile (${errors} error${errors === 1 ? "" : "s"}):\n${diagnostics.join("\n")}`);
@@ -45,11 +62,17 @@ export class RulesLoadError extends Error {
 /**
  * Reads and compiles every `*.rules` file under `dir` (sub-folders included, in path order).
  * Throws RulesLoadError with every diagnostic when the pack does not compile, and an Error when
- * the folder is missing or holds no rules.
+ * the folder is missing or holds no rules. `lists`: the store the pack reads its managed lists
+ * from; pass the running one when loading a new version, so the lists live on across versions
+ * (a declared kind that differs from the stored list's throws ConflictError).
  * @example
  * const rules = loadRulesDir("rules"); // { pack, version: "3f2a9c1b7d0e", ... }
  */
-export function loadRulesDir(dir: string, env: RulesEnv = defaultEnv()): LoadedRules {
+export function loadRulesDir(
+	dir: string,
+	env: RulesEnv = defaultEnv(),
+	lists: MemoryListStore = new MemoryListStore(),
+): LoadedRules {
 	const root = resolve(dir);
 	if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
 		throw new Error(`rules: ${dir} is not a directory (use --rules none to run without rules)`);
@@ -58,28 +81,62 @@ export function loadRulesDir(dir: string, env: RulesEnv = defaultEnv()): LoadedR
 		text: readFileSync(p, "utf8"),
 	}));
 	if (!sources.length) throw new Error(`rules: no .rules files under ${dir} (use --rules none to run without rules)`);
+	const files = sources.map((s) => ({ path: relative(root, resolve(s.path)), text: s.text }));
+	return { ...compileSources(sources, files, dir, env, lists), dir: root };
+}
 
-	const lists = new MemoryListStore();
+/**
+ * Compiles a pack given as files in memory (a deploy, a version stored in the database), paths
+ * relative to the pack's folder (`spam.rules`, `sub/x.rules`): the same files as a folder give
+ * the same pack and the same version as `loadRulesDir`. Throws as `loadRulesDir` does.
+ * @example
+ * const rules = compileRuleFiles([{ path: "spam.rules", text }], { lists: bulwark.lists });
+ */
+export function compileRuleFiles(
+	files: readonly SourceFile[],
+	opts: { env?: RulesEnv; lists?: MemoryListStore } = {},
+): CompiledRules {
+	if (!files.length) throw new Error("rules: a pack needs at least one .rules file");
+	return compileSources(
+		files,
+		files,
+		`version ${versionOf(files)}`,
+		opts.env ?? defaultEnv(),
+		opts.lists ?? new MemoryListStore(),
+	);
+}
+
+/**
+ * A pack's version: the first 12 hex digits of a SHA-256 over its files (paths relative to the
+ * pack's folder, and texts), in path order.
+ */
+export function versionOf(files: readonly SourceFile[]): string {
+	const hash = createHash("sha256");
+	for (const s of [...files].sort((a, b) => (a.path < b.path ? -1 : 1)))
+		hash.update(s.path).update("\0").update(s.text).update("\0");
+	return hash.digest("hex").slice(0, 12);
+}
+
+/** `sources` as diagnostics name them; `files` the same, paths relative to the pack's folder. */
+function compileSources(
+	sources: readonly SourceFile[],
+	files: readonly SourceFile[],
+	label: string,
+	env: RulesEnv,
+	lists: MemoryListStore,
+): CompiledRules {
 	const loaded = compileRules(sources, env, { lists });
 	const lines = loaded.diagnostics.map(formatDiagnostic);
-	if (!loaded.pack) throw new RulesLoadError(dir, lines);
+	if (!loaded.pack) throw new RulesLoadError(label, lines, loaded.diagnostics);
 	const pack = loaded.pack;
 	// Lists managed outside the files exist from the start, empty, so the rules reading them run
 	// (and match nothing) rather than come out errored until someone fills them.
 	for (const l of pack.lists) if (!l.inline) lists.upsert(l.name, l.kind, []);
-
-	const hash = createHash("sha256");
-	for (const s of [...sources].sort((a, b) => (a.path < b.path ? -1 : 1)))
-		hash
-			.update(relative(root, resolve(s.path)))
-			.update("\0")
-			.update(s.text)
-			.update("\0");
 	return {
 		pack,
-		version: hash.digest("hex").slice(0, 12),
-		dir: root,
+		version: versionOf(files),
 		files: sources.length,
+		sources: files,
 		lists,
 		features: windowedFeatures(pack),
 		warnings: lines.filter((l) => / warning R\d+:/.test(l)),

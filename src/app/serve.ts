@@ -26,14 +26,16 @@ export async function serve(
 		retentionMs: cfg.retentionMs,
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
 		rules: cfg.rulesDir,
+		rulesExplicit: cfg.rulesExplicit,
 		log,
 	});
 	const rules = bulwark.rulesLoaded;
 	if (rules) {
 		for (const w of rules.warnings) log(`warning: ${w}`);
 		log(
-			`rules: ${rules.pack.rules.length} rules, ${rules.features.length} features, ${rules.pack.lists.length} lists from ${rules.dir} (version ${rules.version})`,
+			`rules: ${rules.pack.rules.length} rules, ${rules.features.length} features, ${rules.pack.lists.length} lists from ${rules.from} (version ${rules.version})`,
 		);
+		for (const note of rules.notes) log(note);
 	} else log("rules: none (the built-in policy decides)");
 	const envKeyHashes = new Set(cfg.apiKeys.map(hashKey));
 	const stored = (await bulwark.storage.list()).filter((k) => k.revokedAt === null);

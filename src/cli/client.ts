@@ -5,7 +5,13 @@ export class BulwarkClient {
 		private readonly apiKey: string,
 	) {}
 
-	async request<T>(method: string, path: string, body?: string, contentType = "application/json"): Promise<T> {
+	/** `body` may be a stream (a large upload sent as it is read, e.g. `bulwark lists import`). */
+	async request<T>(
+		method: string,
+		path: string,
+		body?: string | ReadableStream<Uint8Array>,
+		contentType = "application/json",
+	): Promise<T> {
 		const res = await fetch(new URL(path, this.base), {
 			method,
 			headers: {
@@ -13,6 +19,7 @@ export class BulwarkClient {
 				...(body !== undefined ? { "content-type": contentType } : {}),
 			},
 			body,
+			...(typeof body === "object" ? { duplex: "half" } : {}),
 		});
 		const text = await res.text();
 		const json = text ? JSON.parse(text) : undefined;

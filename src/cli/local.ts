@@ -10,6 +10,7 @@ export function openDataFolderReadOnly(data: string | boolean | undefined): Prom
 		retentionMs: cfg.retentionMs,
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
 		rules: cfg.rulesDir,
+		rulesExplicit: cfg.rulesExplicit,
 		readOnly: true,
 	});
 }
@@ -29,6 +30,7 @@ export async function openDataFolderForWriting(
 			retentionMs: cfg.retentionMs,
 			snapshotIntervalMs: cfg.snapshotIntervalMs,
 			rules: cfg.rulesDir,
+			rulesExplicit: cfg.rulesExplicit,
 			timers: false,
 		});
 		return {

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { SETTINGS } from "../app/config.ts";
+import { backtestCommand } from "./commands/backtest.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { entityCommand } from "./commands/entity.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { listsCommand } from "./commands/lists.ts";
 import { rulesCommand } from "./commands/rules.ts";
 import { scorecardCommand } from "./commands/scorecard.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -23,10 +25,12 @@ export const COMMANDS: Record<string, Command> = {
 	serve: serveCommand,
 	ingest: ingestCommand,
 	keys: keysCommand,
+	lists: listsCommand,
 	entity: entityCommand,
 	simulate: simulateCommand,
 	scorecard: scorecardCommand,
 	rules: rulesCommand,
+	backtest: backtestCommand,
 	demo: demoCommand,
 };
 

@@ -17,6 +17,7 @@ import {
 	testFileProblems,
 } from "../../core/rules/testing/index.ts";
 import type { Command, Flags } from "../main.ts";
+import { deploy, rollback, versions } from "./rules-deploy.ts";
 
 function readPack(dir: string): { sources: SourceFile[] } {
 	if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dir} is not a directory`);
@@ -134,16 +135,38 @@ async function test(dir: string, flags: Flags): Promise<number> {
 	return failed ? 1 : 0;
 }
 
+const USAGE =
+	"usage: bulwark rules check DIR | rules test DIR | rules deploy DIR -m MESSAGE | rules versions | rules rollback VERSION -m MESSAGE\n" +
+	"  (deploy, versions, rollback: --server URL (default http://127.0.0.1:8080) --api-key K; --author NAME; --json)\n";
+
 export const rulesCommand: Command = {
-	usage: "rules check|test DIR",
-	summary: "check a rules pack (diagnostics; exit 1 on errors) or run the *.test.json rule tests beside it",
-	options: {},
+	usage: "rules check|test DIR | rules deploy DIR -m MSG | rules versions | rules rollback VERSION -m MSG",
+	summary:
+		"check a rules pack or run its *.test.json tests; deploy it to a running server (--server URL --api-key K), list the versions, roll back",
+	options: {
+		server: { type: "string" },
+		target: { type: "string" },
+		"api-key": { type: "string" },
+		message: { type: "string", short: "m" },
+		author: { type: "string" },
+		limit: { type: "string" },
+	},
 	async run(positionals, flags) {
-		const [sub, dir, extra] = positionals;
-		if ((sub !== "check" && sub !== "test") || !dir || extra !== undefined) {
-			process.stderr.write("usage: bulwark rules check DIR | bulwark rules test DIR [--json]\n");
+		const [sub, arg, extra] = positionals;
+		if (extra !== undefined) {
+			process.stderr.write(USAGE);
 			return 2;
 		}
-		return sub === "check" ? check(dir, flags) : test(dir, flags);
+		if (sub === "versions" && arg === undefined) return versions(flags);
+		if (arg === undefined) {
+			process.stderr.write(USAGE);
+			return 2;
+		}
+		if (sub === "check") return check(arg, flags);
+		if (sub === "test") return test(arg, flags);
+		if (sub === "deploy") return deploy(arg, flags);
+		if (sub === "rollback") return rollback(arg, flags);
+		process.stderr.write(USAGE);
+		return 2;
 	},
 };

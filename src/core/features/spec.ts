@@ -39,8 +39,8 @@ export interface FeatureRequest {
 
 /** The set of declared features; turns events into window ops and requests into queries. */
 export class FeatureCatalog {
-	private readonly byName = new Map<string, FeatureSpec>();
-	private readonly byType = new Map<EventType, FeatureSpec[]>();
+	private byName = new Map<string, FeatureSpec>();
+	private byType = new Map<EventType, FeatureSpec[]>();
 
 	constructor(specs: readonly FeatureSpec[]) {
 		for (const s of specs) {
@@ -58,6 +58,20 @@ export class FeatureCatalog {
 
 	get(name: string): FeatureSpec | undefined {
 		return this.byName.get(name);
+	}
+
+	/**
+	 * Swaps the features `out` (by identity) for `into` in one step, as a new rules pack version
+	 * goes live: the next `opsFor` and `query` see the new set. A feature kept by name and
+	 * definition keeps its windows (same state keys); a changed one gets fresh ones (see
+	 * `FeatureSpec.version`). Throws, changing nothing, when the new set is not valid.
+	 * @example catalog.replace(oldPack.features, newPack.features)
+	 */
+	replace(out: readonly FeatureSpec[], into: readonly FeatureSpec[]): void {
+		const drop = new Set(out);
+		const next = new FeatureCatalog([...[...this.byName.values()].filter((s) => !drop.has(s)), ...into]);
+		this.byName = next.byName;
+		this.byType = next.byType;
 	}
 
 	all(): FeatureSpec[] {
@@ -114,7 +128,14 @@ export class FeatureCatalog {
 }
 
 export function stateKey(spec: FeatureSpec, id: string): string {
-	return spec.version === undefined
-		? spec.name + "|" + spec.entity + ":" + id
-		: spec.name + "@" + spec.version + "|" + spec.entity + ":" + id;
+	let prefix = prefixes.get(spec);
+	if (prefix === undefined) {
+		prefix =
+			spec.version === undefined ? `${spec.name}|${spec.entity}:` : `${spec.name}@${spec.version}|${spec.entity}:`;
+		prefixes.set(spec, prefix);
+	}
+	return prefix + id;
 }
+
+/** Each spec's key prefix, made once (a key is then one concatenation, not four). */
+const prefixes = new WeakMap<FeatureSpec, string>();

@@ -1,4 +1,4 @@
-import type { RulePack } from "../rules/index.ts";
+import { RuleCosts, type RulePack } from "../rules/index.ts";
 
 /** A compiled rules pack as the event path runs it, with the name its effects are audited under. */
 export interface LiveRules {
@@ -37,6 +37,12 @@ export class RulesHolder implements RulesProvider {
 
 	/** Makes `next` the pack of every event that starts from now on; `undefined` turns rules off. */
 	swap(next: { pack: RulePack; version: string } | undefined): void {
+		// Per-rule counts and time carry on by rule name across versions (and across a spell
+		// with rules off).
+		if (next) next.pack.useCosts(this.costs);
 		this.live = next ? { pack: next.pack, version: next.version, who: `rules:${next.version}` } : undefined;
 	}
+
+	/** Every rule's evaluations and sampled time since start, by rule name, across versions. */
+	readonly costs = new RuleCosts();
 }

@@ -373,3 +373,23 @@ describe("trace lines", () => {
 		assert.deepEqual(firedLines(p.evaluate(post(), env())), ["a", "b (shadow)", "c (errored)"]);
 	});
 });
+
+describe("per-rule cost", () => {
+	it("counts every evaluation, times one event in 64, and carries totals to a new pack", () => {
+		const text = `
+			rule on_posts { on post.created when event.data.text == "x" then block }
+			rule on_likes { on post.liked when event.actor == "u1" then block }`;
+		const first = pack(text);
+		for (let i = 0; i < 128; i++) first.evaluate(post(), env());
+		const posts = first.costs.report("on_posts");
+		assert.equal(posts.evaluations, 128);
+		assert.ok(posts.seconds > 0 && posts.meanMicros !== null, JSON.stringify(posts));
+		assert.equal(first.costs.report("on_likes").evaluations, 0, "not its event type");
+		assert.equal(first.costs.report("on_likes").meanMicros, null);
+
+		const next = pack(text);
+		next.useCosts(first.costs);
+		next.evaluate(post(), env());
+		assert.equal(first.costs.report("on_posts").evaluations, 129);
+	});
+});

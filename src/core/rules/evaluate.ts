@@ -4,6 +4,7 @@ import type { FeatureRequest } from "../features/spec.ts";
 import type { EntityRef } from "../shared/entity.ts";
 import type { EffectFn } from "./compile-effects.ts";
 import type { Fn } from "./compile-expr.ts";
+import type { RuleCost } from "./costs.ts";
 import type { EvalEnv, Frame } from "./frame.ts";
 import { inRollout } from "./rollout.ts";
 import { Err, PENDING } from "./values.ts";
@@ -19,6 +20,8 @@ export interface CompiledRule {
 	when: Fn;
 	effects: readonly EffectFn[];
 	description?: string;
+	/** Where its evaluations are counted and timed (set by the pack that runs it). */
+	cost?: RuleCost;
 }
 
 /**
@@ -71,6 +74,8 @@ export class Prepared {
 		private readonly frame: Frame,
 		private readonly live: readonly CompiledRule[],
 		private readonly ruledOut: readonly CompiledRule[],
+		/** This event is one of the sample whose rules are timed (see RuleCosts). */
+		private readonly timed = false,
 	) {}
 
 	get needs(): Needs {
@@ -89,9 +94,13 @@ export class Prepared {
 			considered: this.live.length + this.ruledOut.length,
 			evaluated: this.live.length,
 		};
+		// A rule that read nothing leaves its buffer to the next (a hit copies what it read).
+		let seen: [string, unknown][] = [];
 		for (const rule of this.live) {
-			c.seen = [];
+			if (seen.length) seen = [];
+			c.seen = seen;
 			let hit: RuleHit | undefined;
+			const t0 = this.timed ? performance.now() : 0;
 			try {
 				hit = evalRule(rule, c, !!opts.explain);
 			} catch (err) {
@@ -105,6 +114,7 @@ export class Prepared {
 				};
 			}
 			c.seen = null;
+			if (this.timed && rule.cost) rule.cost.sampledMs += performance.now() - t0;
 			if (!hit) continue;
 			out.hits.push(hit);
 			if (hit.outcome === "fired") for (const e of hit.effects) out.effects.push(e);
@@ -123,9 +133,10 @@ function message(err: unknown): string {
 
 function evalRule(rule: CompiledRule, c: Frame, explain: boolean): RuleHit | undefined {
 	const v = rule.when(c);
+	if (v === false && !explain) return undefined;
 	const seen = () => Object.fromEntries(c.seen ?? []);
 	const base = { rule: rule.name, at: rule.at };
-	if (v === false) return explain ? { ...base, outcome: "no_match", effects: [], seen: seen() } : undefined;
+	if (v === false) return { ...base, outcome: "no_match", effects: [], seen: seen() };
 	if (v !== true) {
 		const error = v instanceof Err ? v.message : v === PENDING ? "a value was not fetched" : "not a condition";
 		return { ...base, outcome: "errored", effects: [], seen: seen(), error };

@@ -1,5 +1,6 @@
 import type { BulwarkEvent, EventType } from "../events/index.ts";
 import type { FeatureSpec } from "../features/spec.ts";
+import { COST_SAMPLE_EVERY, RuleCosts } from "./costs.ts";
 import { type CompiledRule, firstPass, Prepared, type RulesResult } from "./evaluate.ts";
 import { type EvalEnv, Frame } from "./frame.ts";
 import type { ListReader, ListView } from "./lists/ports.ts";
@@ -32,6 +33,9 @@ export interface ListInfo {
  */
 export class RulePack {
 	private readonly byType = new Map<EventType, CompiledRule[]>();
+	private events = 0;
+	/** Per-rule evaluation counts and sampled time; see `useCosts`. */
+	costs = new RuleCosts();
 
 	constructor(
 		/** Windowed features the rules declared: register them with the FeatureCatalog. */
@@ -46,7 +50,18 @@ export class RulePack {
 		 * state: compare these to decide (rename, reset, or refuse the deploy).
 		 */
 		readonly featureDefinitions: ReadonlyMap<string, string> = new Map(),
-	) {}
+	) {
+		this.useCosts(this.costs);
+	}
+
+	/**
+	 * Counts and times this pack's rules into `costs` (by rule name): give a new version the
+	 * running version's `costs` and each rule's totals carry on across the deploy.
+	 */
+	useCosts(costs: RuleCosts): void {
+		this.costs = costs;
+		for (const r of this.compiled) r.cost = costs.of(r.name);
+	}
 
 	get rules(): RuleInfo[] {
 		return this.compiled.map((r) => {
@@ -77,8 +92,20 @@ export class RulePack {
 		const frame = new Frame(event, this.store, this.inline);
 		const live: CompiledRule[] = [];
 		const out: CompiledRule[] = [];
-		for (const r of this.rulesFor(event.type)) (firstPass(r, frame) ? live : out).push(r);
-		return new Prepared(frame, live, out);
+		const timed = ++this.events % COST_SAMPLE_EVERY === 0;
+		for (const r of this.rulesFor(event.type)) {
+			const cost = r.cost as NonNullable<CompiledRule["cost"]>;
+			cost.evaluations++;
+			let keep: boolean;
+			if (timed) {
+				const t0 = performance.now();
+				keep = firstPass(r, frame);
+				cost.sampledMs += performance.now() - t0;
+				cost.sampled++;
+			} else keep = firstPass(r, frame);
+			(keep ? live : out).push(r);
+		}
+		return new Prepared(frame, live, out, timed);
 	}
 
 	/** Both passes, for callers that already hold every value `env` can give (tests, backtests). */

@@ -10,6 +10,8 @@ export const migrations: MigrationProvider = {
 		return {
 			"0001_init": { up: up0001, down: down0001 },
 			"0002_event_entities": { up: up0002, down: down0002 },
+			"0003_rule_versions": { up: up0003, down: down0003 },
+			"0004_lists": { up: up0004, down: down0004 },
 		};
 	},
 };
@@ -182,4 +184,48 @@ async function down0002(db: AnyDb): Promise<void> {
 		.execute();
 	await db.schema.dropTable("event_entities").ifExists().execute();
 	await sql`DELETE FROM meta WHERE key = 'indexed_seq'`.execute(db);
+}
+
+/**
+ * Managed lists (`PUT /v1/lists/:name`, `bulwark lists`): one row per list, one per entry keyed
+ * by (list, normalised key) so a repeated upsert updates in place. Entries are clustered by list
+ * and key (WITHOUT ROWID): loading a list, paging it by key and replacing it read one range.
+ */
+async function up0004(db: AnyDb): Promise<void> {
+	await sql`CREATE TABLE lists (
+		name TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+	)`.execute(db);
+	await sql`CREATE TABLE list_entries (
+		list TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER,
+		added_at INTEGER NOT NULL, added_by TEXT NOT NULL, reason TEXT,
+		PRIMARY KEY (list, key)
+	) WITHOUT ROWID`.execute(db);
+	// The periodic sweep finds expired entries without a scan; entries that never expire stay out.
+	await sql`CREATE INDEX list_entries_expires ON list_entries (expires_at) WHERE expires_at IS NOT NULL`.execute(db);
+}
+
+async function down0004(db: AnyDb): Promise<void> {
+	await db.schema.dropTable("list_entries").ifExists().execute();
+	await db.schema.dropTable("lists").ifExists().execute();
+}
+
+/**
+ * Rules deployed over the API (`PUT /v1/rules`, `bulwark rules deploy`): each version once, by
+ * its content hash, with its files as JSON `[{ path, text }]`; and the deploy history, one row
+ * per deploy or rollback. The active version is the last deploy's.
+ */
+async function up0003(db: AnyDb): Promise<void> {
+	await sql`CREATE TABLE rule_versions (
+		version TEXT PRIMARY KEY, files TEXT NOT NULL, created_at INTEGER NOT NULL
+	)`.execute(db);
+	await sql`CREATE TABLE rule_deploys (
+		seq INTEGER PRIMARY KEY, version TEXT NOT NULL REFERENCES rule_versions (version), kind TEXT NOT NULL,
+		author TEXT NOT NULL, message TEXT NOT NULL, created_at INTEGER NOT NULL
+	)`.execute(db);
+	await sql`CREATE INDEX rule_deploys_version ON rule_deploys (version, seq)`.execute(db);
+}
+
+async function down0003(db: AnyDb): Promise<void> {
+	await db.schema.dropTable("rule_deploys").ifExists().execute();
+	await db.schema.dropTable("rule_versions").ifExists().execute();
 }

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * The tables as Kysely sees them (read side and migrations). Times are milliseconds since the
  * epoch; `*_json` free text columns hold JSON; booleans are 0/1.
@@ -12,6 +14,10 @@ export interface Database {
 	dead_letters: DeadLettersTable;
 	api_keys: ApiKeysTable;
 	meta: MetaTable;
+	rule_versions: RuleVersionsTable;
+	rule_deploys: RuleDeploysTable;
+	lists: ListsTable;
+	list_entries: ListEntriesTable;
 }
 
 export interface EventsTable {
@@ -110,4 +116,46 @@ export interface ApiKeysTable {
 export interface MetaTable {
 	key: string;
 	value: string;
+}
+
+/** A managed list (see migration 0004). */
+export interface ListsTable {
+	name: string;
+	/** A ListKind: `domains`, `ip_ranges`, `hashes`, `keywords`, `strings`. */
+	kind: string;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface ListEntriesTable {
+	list: string;
+	/** The entry as its kind normalises it (`10.0.0.0/8`, `bit.ly/3xq`): unique per list. */
+	key: string;
+	/** The entry as it was given. */
+	value: string;
+	expires_at: number | null;
+	added_at: number;
+	/** `apikey:<name>`, `cli:<user>` */
+	added_by: string;
+	reason: string | null;
+}
+
+/** A rules pack version, once per content (see migration 0003). */
+export interface RuleVersionsTable {
+	/** The content hash: 12 hex digits. */
+	version: string;
+	/** JSON `[{ path, text }]`, paths relative to the pack's folder. */
+	files: string;
+	created_at: number;
+}
+
+/** The deploy history: the last row's version is the active one. */
+export interface RuleDeploysTable {
+	seq: Generated<number>;
+	version: string;
+	/** `deploy`, `rollback` or `folder`. */
+	kind: string;
+	author: string;
+	message: string;
+	created_at: number;
 }

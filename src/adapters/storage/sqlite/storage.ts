@@ -18,8 +18,10 @@ import type { BackgroundCheckpointer } from "./checkpointer.ts";
 import type { Committer } from "./committer.ts";
 import * as dead from "./dead-letters.ts";
 import * as keys from "./keys.ts";
+import { SqliteListRepository } from "./lists.ts";
 import * as reads from "./reads.ts";
 import { pruneEvents } from "./retention.ts";
+import { SqliteRuleVersions } from "./rule-versions.ts";
 import type { Database } from "./schema.ts";
 import { SeenIds } from "./seen-ids.ts";
 import { loadEntityStates } from "./states.ts";
@@ -44,6 +46,10 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 	readonly retentionMs: number | undefined;
 	private readonly checkpointer: BackgroundCheckpointer | undefined;
 	private readonly seen: SeenIds;
+	/** Managed lists (`PUT /v1/lists/:name`), on this thread's connection. */
+	readonly lists: SqliteListRepository;
+	/** Rule versions and the deploy history (`PUT /v1/rules`), on this thread's connection. */
+	readonly ruleVersions: SqliteRuleVersions;
 
 	constructor(
 		private readonly sqlite: BetterSqlite3.Database,
@@ -54,6 +60,8 @@ export class SqliteStorage implements EventStore, RecordReader, ApiKeyStore {
 		this.retentionMs = opts.retentionMs;
 		this.checkpointer = opts.checkpointer;
 		this.seen = new SeenIds(sqlite, committer.lastCommittedSeq);
+		this.lists = new SqliteListRepository(sqlite, db);
+		this.ruleVersions = new SqliteRuleVersions(sqlite, db);
 		this.decisionBody = sqlite.prepare<[string], string>("SELECT decision FROM events WHERE id = ?").pluck();
 		this.decisionBodies = sqlite
 			.prepare<[string], [string, string]>(

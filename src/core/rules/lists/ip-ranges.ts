@@ -29,18 +29,23 @@ export class IpRangeList implements MutableList {
 	put(key: string, expiresAt: number | null): void {
 		const c = parseCidr(key) as Cidr;
 		const exp = expiryOf(expiresAt);
+		let newLength: boolean;
 		if (c.v === 4) {
 			const t = this.v4.get(c.bits) ?? new Map<number, number>();
 			this.v4.set(c.bits, t);
+			newLength = t.size === 0;
 			if (!t.has(c.net)) this.count++;
 			t.set(c.net, exp);
 		} else {
 			const t = this.v6.get(c.bits) ?? new Map<string, number>();
 			this.v6.set(c.bits, t);
+			newLength = t.size === 0;
 			if (!t.has(c.hex)) this.count++;
 			t.set(c.hex, exp);
 		}
-		this.reindex();
+		// Only a prefix length coming into use changes the lengths probed (a 100k-range import
+		// re-sorting them on every put spent most of its time there).
+		if (newLength) this.reindex();
 	}
 
 	delete(key: string): boolean {

@@ -52,6 +52,25 @@ export class MemoryListStore implements ListStore {
 		this.lists.set(name, list);
 	}
 
+	/**
+	 * `upsert` of values that are keys already normalised by the kind (`MutableList.normalize`),
+	 * not checked again: for a caller that has just checked them (`ManagedLists`).
+	 */
+	putKeys(name: string, kind: ListKind, entries: readonly ListEntry[]): void {
+		const list = this.lists.get(name) ?? newList(kind);
+		if (list.kind !== kind) throw new ConflictError(`list "${name}" holds ${list.kind}, not ${kind}`);
+		for (const e of entries) list.put(e.value, e.expiresAt);
+		this.lists.set(name, list);
+	}
+
+	/** Makes `list` (built aside, e.g. by `newList` and `put`) the list `name`: one swap, no reader sees a mix. */
+	adopt(name: string, list: MutableList): void {
+		const existing = this.lists.get(name);
+		if (existing && existing.kind !== list.kind)
+			throw new ConflictError(`list "${name}" holds ${existing.kind}, not ${list.kind}`);
+		this.lists.set(name, list);
+	}
+
 	remove(name: string, values: readonly string[]): number {
 		const list = this.lists.get(name);
 		return list ? values.filter((v) => list.delete(v)).length : 0;

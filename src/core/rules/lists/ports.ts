@@ -32,10 +32,14 @@ export interface ListReader {
 	list(name: string): ListView | undefined;
 }
 
-/** Managing lists (the API and CLI, later): add or refresh entries, remove them, drop a list. */
+/** Lists in memory, changed (see `ManagedLists` for durable, audited changes): add, refresh, remove, drop. */
 export interface ListStore extends ListReader {
 	/** Adds entries or refreshes their expiry; creates the list. Throws ValidationError listing every bad entry. */
 	upsert(name: string, kind: ListKind, entries: readonly ListEntry[]): void;
+	/** `upsert` of values already normalised by the kind, unchecked. */
+	putKeys(name: string, kind: ListKind, entries: readonly ListEntry[]): void;
+	/** Swaps in a whole list built aside (a replace): a reader sees the old list or the new one. */
+	adopt(name: string, list: MutableList): void;
 	/** Removes entries by value; returns how many were there. */
 	remove(name: string, values: readonly string[]): number;
 	drop(name: string): boolean;
