@@ -7,6 +7,8 @@ import { NOTHING, SweepCursor, type SweepStep } from "./sweep-cursor.ts";
  * under it, every bucket is at most this big, so it holds exactly what sparse sketches would.
  */
 const SMALL_MAX = 128;
+/** Past this many entries a compact ring grows in place (V8 keeps spare room) instead of by an exact copy. */
+const GROW_IN_PLACE = 8;
 /** A compact entry is `position * 2^32 + hash`: exact in a double for any realistic bucket count. */
 const POS = 2 ** 32;
 
@@ -73,7 +75,11 @@ export class DistinctWindows {
 			this.keys.set(key, new SketchRing(ring[0]!, sketches));
 			return true;
 		}
-		this.keys.set(key, copyExact(ring, n + 1, e));
+		// Exactly sized while small (most keys); a busy key (a post being liked) grows in place,
+		// as a copy per add made its likes quadratic (measured: distinct windows went from ~2 to
+		// ~15 us/event with the default pack's per-post features).
+		if (n > GROW_IN_PLACE) ring.push(e);
+		else this.keys.set(key, copyExact(ring, n + 1, e));
 		return true;
 	}
 

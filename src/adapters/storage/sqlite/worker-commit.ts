@@ -6,6 +6,12 @@ import { type Committer, closedError } from "./committer.ts";
 import { encodeBatch, type FromWriter, fromWireError, type ToWriter, type WireBatch, WriterControl } from "./wire.ts";
 import type { FinishLog, WriterThreadData } from "./writer-thread.ts";
 
+/**
+ * Commits of fewer events than this, reaching an idle writer, wait for the end of the event
+ * loop's turn to go together (see `commit`).
+ */
+const SMALL_COMMIT = 16;
+
 export interface WorkerCommitOptions {
 	path: string;
 	lastSeq: number;
@@ -58,6 +64,7 @@ export class WorkerGroupCommit implements Committer {
 	private readonly sent = new Map<number, Group>();
 	private lastId = 0;
 	private scheduled = false;
+	private immediate: NodeJS.Immediate | undefined;
 	private closed = false;
 	private stopping = false;
 	private threadError: Error | undefined;
@@ -147,8 +154,13 @@ export class WorkerGroupCommit implements Committer {
 		}
 		return new Promise<void>((resolve, reject) => {
 			this.queue.items.push({ events: batch.events, wire, resolve, reject });
-			if (this.sent.size === 0) this.postQueue();
-			else if (!this.scheduled) {
+			if (this.sent.size === 0) {
+				// An idle writer gets a big batch at once; small ones (a synchronous request's
+				// event) wait for the end of this turn of the event loop, so the requests read in
+				// the same turn go as one message and one transaction.
+				if (batch.events.length >= SMALL_COMMIT) this.postQueue();
+				else if (!this.immediate) this.immediate = setImmediate(this.onImmediate);
+			} else if (!this.scheduled) {
 				this.scheduled = true;
 				queueMicrotask(this.onTick);
 			}
@@ -186,6 +198,11 @@ export class WorkerGroupCommit implements Committer {
 		}
 		await this.exited;
 	}
+
+	private readonly onImmediate = (): void => {
+		this.immediate = undefined;
+		if (this.sent.size < this.maxInFlight) this.postQueue();
+	};
 
 	private readonly onTick = (): void => {
 		this.scheduled = false;

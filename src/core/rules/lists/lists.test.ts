@@ -127,6 +127,19 @@ describe("keyword lists", () => {
 		assert.equal(list.has("freebie", 10), false);
 	});
 	it("refuses phrases over six words", () => assert.equal(list.normalize("a b c d e f g").ok, false));
+	it("finds long phrases, overlapping ones, and forgets a deleted phrase's prefixes", () => {
+		const l = filled(new KeywordList(), [
+			["you have been selected", null],
+			["you have", null],
+			["been", null],
+		]);
+		assert.equal(l.countIn("You have been selected!", 10), 3);
+		assert.equal(l.countIn("you have been chosen", 10), 2);
+		assert.equal(l.delete("you have been selected"), true);
+		assert.equal(l.countIn("you have been selected", 10), 2);
+		assert.equal(l.delete("you have"), true);
+		assert.equal(l.countIn("you have been selected", 10), 1);
+	});
 });
 
 describe("string and hash lists", () => {

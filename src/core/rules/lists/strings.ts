@@ -1,4 +1,5 @@
-import { jaccard, normalizeText, shingles } from "../text/similarity.ts";
+import { GramIndex } from "../text/gram-index.ts";
+import { jaccard, jaccardBound, normalizeText, shingles } from "../text/similarity.ts";
 import type { ListKind } from "../types.ts";
 import { expiryOf, type MutableList } from "./ports.ts";
 
@@ -20,7 +21,7 @@ const SHINGLE_CACHE = 20_000;
 export class StringList implements MutableList {
 	private readonly items = new Map<string, number>();
 	private index: Map<string, string[]> | undefined;
-	private readonly shingled = new Map<string, Set<string>>();
+	private readonly shingled = new Map<string, Float64Array>();
 	/**
 	 * The last lookup, answered again for the same text at the same time while the list is
 	 * unchanged: one event asks twice when a feature's filter and a rule read the same claim
@@ -28,6 +29,8 @@ export class StringList implements MutableList {
 	 */
 	private last: { text: string; at: number; version: number; best: number } | undefined;
 	private version = 0;
+	/** A small list's 3-gram index and the entries it numbers, as of `version`. */
+	private grams: { version: number; entries: string[]; index: GramIndex } | undefined;
 
 	constructor(readonly kind: ListKind & ("strings" | "hashes")) {}
 
@@ -67,15 +70,38 @@ export class StringList implements MutableList {
 	maxSimilarity(text: string, at: number): number {
 		const last = this.last;
 		if (last && last.text === text && last.at === at && last.version === this.version) return last.best;
+		const best = this.items.size < SCAN_BELOW ? this.smallBest(text, at) : this.largeBest(text, at);
+		this.last = { text, at, version: this.version, best };
+		return best;
+	}
+
+	/** A small list: every entry, through its 3-gram index. */
+	private smallBest(text: string, at: number): number {
+		let g = this.grams;
+		if (!g || g.version !== this.version) {
+			const entries = [...this.items.keys()];
+			g = { version: this.version, entries, index: new GramIndex(entries) };
+			this.grams = g;
+		}
+		const { entries } = g;
+		return g.index.best(normalizeText(text), (k) => {
+			const exp = this.items.get(entries[k] as string);
+			return exp !== undefined && exp > at;
+		});
+	}
+
+	/** A large list: candidates sharing the text's rarest words, compared one by one. */
+	private largeBest(text: string, at: number): number {
 		const q = shingles(normalizeText(text));
 		let best = 0;
 		for (const entry of this.candidates(text)) {
 			const exp = this.items.get(entry);
 			if (exp === undefined || exp <= at) continue;
-			const s = jaccard(q, this.shinglesOf(entry));
+			const e = this.shinglesOf(entry);
+			if (jaccardBound(q.length, e.length) <= best) continue;
+			const s = jaccard(q, e);
 			if (s > best) best = s;
 		}
-		this.last = { text, at, version: this.version, best };
 		return best;
 	}
 
@@ -93,7 +119,7 @@ export class StringList implements MutableList {
 		return n;
 	}
 
-	private shinglesOf(entry: string): Set<string> {
+	private shinglesOf(entry: string): Float64Array {
 		let s = this.shingled.get(entry);
 		if (!s) {
 			if (this.shingled.size >= SHINGLE_CACHE) this.shingled.clear();
@@ -104,7 +130,6 @@ export class StringList implements MutableList {
 	}
 
 	private candidates(text: string): Iterable<string> {
-		if (this.items.size < SCAN_BELOW) return this.items.keys();
 		const index = this.buildIndex();
 		const postings = [...new Set(normalizeText(text).split(" "))]
 			.filter((w) => w.length >= 3)

@@ -11,23 +11,58 @@ export function normalizeText(s: string, limit = SIMILARITY_LIMIT): string {
 		.trim();
 }
 
-/** The set of character 3-grams of a normalised text (a short text is its own shingle). */
-export function shingles(norm: string): Set<string> {
-	const out = new Set<string>();
-	if (norm.length < 3) {
-		if (norm) out.add(norm);
-		return out;
+/**
+ * The character 3-grams of a normalised text as sorted, distinct numbers (three UTF-16 code
+ * units packed into 48 bits, exact): comparing two texts is a merge of two typed arrays, with
+ * no string per 3-gram and no hash set (measured: the string-set version was ~6% of the event
+ * path with the default pack, claim matching on every post). A text shorter than 3 is its own
+ * shingle (its missing units are 0, which a normalised text never holds).
+ */
+export function shingles(norm: string): Float64Array {
+	const n = norm.length;
+	if (n < 3) {
+		if (!n) return new Float64Array(0);
+		return Float64Array.of(norm.charCodeAt(0) * 2 ** 32 + (n > 1 ? norm.charCodeAt(1) * 2 ** 16 : 0));
 	}
-	for (let i = 0; i + 3 <= norm.length; i++) out.add(norm.slice(i, i + 3));
-	return out;
+	const out = new Float64Array(n - 2);
+	let a = norm.charCodeAt(0);
+	let b = norm.charCodeAt(1);
+	for (let i = 2; i < n; i++) {
+		const c = norm.charCodeAt(i);
+		out[i - 2] = a * 2 ** 32 + b * 2 ** 16 + c;
+		a = b;
+		b = c;
+	}
+	out.sort();
+	let k = 0;
+	for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[k - 1]) out[k++] = out[i] as number;
+	return k === out.length ? out : out.slice(0, k);
 }
 
-export function jaccard(a: Set<string>, b: Set<string>): number {
-	if (!a.size && !b.size) return 1;
-	const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+/** Jaccard of two shingle sets made by {@link shingles} (1 for two empty texts). */
+export function jaccard(a: Float64Array, b: Float64Array): number {
+	const na = a.length;
+	const nb = b.length;
+	if (!na && !nb) return 1;
 	let inter = 0;
-	for (const x of small) if (large.has(x)) inter++;
-	return inter / (a.size + b.size - inter);
+	let i = 0;
+	let j = 0;
+	while (i < na && j < nb) {
+		const x = a[i] as number;
+		const y = b[j] as number;
+		if (x === y) {
+			inter++;
+			i++;
+			j++;
+		} else if (x < y) i++;
+		else j++;
+	}
+	return inter / (na + nb - inter);
+}
+
+/** The highest Jaccard two sets of these sizes can reach (the smaller over the larger). */
+export function jaccardBound(na: number, nb: number): number {
+	return na === 0 && nb === 0 ? 1 : Math.min(na, nb) / Math.max(na, nb);
 }
 
 /**
