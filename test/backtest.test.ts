@@ -3,7 +3,7 @@
 // exit codes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { runBacktest } from "../src/app/backtest.ts";
@@ -58,7 +58,14 @@ describe("backtest replays as the server decides", () => {
 		);
 		writeFileSync(file, `${lines.join("\n")}\n`);
 
-		const { stats, tally } = await runBacktest({ rules: loadRulesDir(PACKAGE_RULES_DIR), file });
+		// The default pack plus one rule on a rollout, so that the held-back outcome is exercised too.
+		const rulesDir = join(dir.path, "pack");
+		cpSync(PACKAGE_RULES_DIR, rulesDir, { recursive: true });
+		writeFileSync(
+			join(rulesDir, "zz-rollout.rules"),
+			'rule liked_on_rollout {\n\ton post.liked\n\trollout 50%\n\tthen label event.data.postId "liked" for 1h\n}\n',
+		);
+		const { stats, tally } = await runBacktest({ rules: loadRulesDir(rulesDir), file });
 		assert.equal(stats.events, lines.length);
 		assert.equal(stats.invalid + stats.duplicates, 0);
 		assert.equal(stats.sorted, false);
@@ -66,6 +73,7 @@ describe("backtest replays as the server decides", () => {
 		// The same lines into the embedded server (SQLite in a temporary folder, the default pack).
 		const bw = await openBulwark({
 			dataDir: join(dir.path, "server"),
+			rules: rulesDir,
 			retentionMs: 30 * 86_400_000,
 			snapshotIntervalMs: 3_600_000,
 			timers: false,
