@@ -1,18 +1,7 @@
 import { LIST_KINDS, MAX_ENTRIES, MAX_REASON_LENGTH, MAX_VALUE_LENGTH } from "../core/rules/index.ts";
+import { errors, json, ref } from "./openapi-parts.ts";
 
 /** The /v1/lists part of the OpenAPI document (paths and component schemas). */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const RESPONSES = {
-	"400": "BadRequest",
-	"401": "Unauthorized",
-	"404": "NotFound",
-	"409": "Conflict",
-	"413": "TooLarge",
-	"415": "UnsupportedMediaType",
-} as const;
-const errors = (...codes: (keyof typeof RESPONSES)[]) =>
-	Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/responses/${RESPONSES[c]}` }]));
 const name = { name: "name", in: "path", required: true, description: "the list's name", schema: { type: "string" } };
 const query = (n: string, description: string, schema: object = { type: "string" }) => ({
 	name: n,

@@ -1,19 +1,8 @@
 import { RULE_DEPLOY_KINDS } from "../core/rules/index.ts";
+import { errors, json, ref } from "./openapi-parts.ts";
 import { DEPLOY_SCHEMA, ROLLBACK_SCHEMA } from "./routes/rules.ts";
 
 /** The /v1/rules part of the OpenAPI document (paths and component schemas). */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const RESPONSES = {
-	"400": "BadRequest",
-	"401": "Unauthorized",
-	"404": "NotFound",
-	"409": "Conflict",
-	"413": "TooLarge",
-	"415": "UnsupportedMediaType",
-} as const;
-const errors = (...codes: (keyof typeof RESPONSES)[]) =>
-	Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/responses/${RESPONSES[c]}` }]));
 const ms = { type: "integer", description: "milliseconds since the epoch" } as const;
 const str = { type: "string" } as const;
 const int = { type: "integer" } as const;

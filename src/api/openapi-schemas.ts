@@ -2,12 +2,12 @@ import { EFFECT_KINDS, VERDICTS } from "../core/decisions/index.ts";
 import { eventJsonSchema } from "../core/events/index.ts";
 import { ENTITY_KINDS } from "../core/shared/index.ts";
 import { ACTION_INPUT_SCHEMA } from "./action-input.ts";
+import { ref } from "./openapi-parts.ts";
 
 const str = { type: "string" } as const;
 const int = { type: "integer" } as const;
 const ms = { type: "integer", description: "milliseconds since the epoch" } as const;
 const nullable = (schema: object) => ({ anyOf: [schema, { type: "null" }] });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const arrayOf = (items: object) => ({ type: "array", items });
 const obj = (properties: Record<string, object>, required = Object.keys(properties)) => ({
 	type: "object",

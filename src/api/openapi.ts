@@ -1,21 +1,7 @@
 import { listPaths, listSchemas } from "./openapi-lists.ts";
+import { ERROR_RESPONSES, errors, json, ref } from "./openapi-parts.ts";
 import { rulePaths, ruleSchemas } from "./openapi-rules.ts";
 import { componentSchemas } from "./openapi-schemas.ts";
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const errors = (...codes: (keyof typeof ERROR_RESPONSES)[]) =>
-	Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/responses/${ERROR_RESPONSES[c][0]}` }]));
-
-const ERROR_RESPONSES = {
-	"400": ["BadRequest", "invalid input; `problems` lists every problem with its JSON pointer"],
-	"401": ["Unauthorized", "no valid API key (Authorization: Bearer <key>)"],
-	"404": ["NotFound", "no such record"],
-	"409": ["Conflict", "the record is not in a state that allows this"],
-	"413": ["TooLarge", "the body is over the limit (for events it is kept as a dead letter)"],
-	"415": ["UnsupportedMediaType", "wrong Content-Type"],
-	"429": ["TooManyRequests", "over the key's rate limit; see Retry-After"],
-} as const;
 
 const path = (name: string, description: string, schema: object = { type: "string" }) => ({
 	name,

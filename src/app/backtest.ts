@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { MemoryStateStore } from "../adapters/state/memory/index.ts";
-import { BacktestTally, type InvalidLine, type ReplayStats } from "../core/backtest/index.ts";
+import { BacktestTally, type ReplayStats } from "../core/backtest/index.ts";
 import type { Decision } from "../core/decisions/index.ts";
 import { velocityDetector } from "../core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
@@ -108,17 +108,9 @@ interface Line {
 	ts: number | undefined;
 }
 
-interface Replayed {
+/** One replay's figures as the report states them (less what the caller adds), with its tally. */
+interface Replayed extends Omit<ReplayStats, "sorted" | "tookMs" | "eventsPerSec"> {
 	tally: BacktestTally;
-	lines: number;
-	events: number;
-	warmup: number;
-	afterTo: number;
-	duplicates: number;
-	invalid: number;
-	invalidLines: InvalidLine[];
-	firstTs: number | null;
-	lastTs: number | null;
 }
 
 class OutOfOrder extends Error {
