@@ -3,6 +3,7 @@ import { SETTINGS } from "../app/config.ts";
 import { backtestCommand } from "./commands/backtest.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { entityCommand } from "./commands/entity.ts";
+import { evalTextCommand } from "./commands/eval-text.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
 import { listsCommand } from "./commands/lists.ts";
@@ -10,6 +11,7 @@ import { rulesCommand } from "./commands/rules.ts";
 import { scorecardCommand } from "./commands/scorecard.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { simulateCommand } from "./commands/simulate.ts";
+import { trainTextCommand } from "./commands/train-text.ts";
 
 export type Flags = Record<string, string | boolean | undefined>;
 export interface Command {
@@ -32,6 +34,8 @@ export const COMMANDS: Record<string, Command> = {
 	rules: rulesCommand,
 	backtest: backtestCommand,
 	demo: demoCommand,
+	eval: evalTextCommand,
+	train: trainTextCommand,
 };
 
 function help(): string {

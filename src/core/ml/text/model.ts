@@ -1,0 +1,164 @@
+/**
+ * The text model artifact: `models/NAME/model.json` (settings, bias, Platt a/b, threshold, the
+ * sha256 and size of the weights) and `weights.bin` (little-endian Float32, one per hash bucket).
+ * Decoding checks format, sizes and hash and throws an Error naming the file and the reason, so a
+ * caller can keep the model it has.
+ *
+ * @example
+ * const m = loadTextModel("models/abuse");
+ * m.score("you absolute idiot") >= m.threshold; m.explain("you absolute idiot", 5)
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FeatureSettings, Featurizer, featureName } from "./features.ts";
+import type { LoadTextModel, TextClassifier } from "./model-port.ts";
+import { normalizeTokens } from "./normalize.ts";
+import type { TrainedTextModel } from "./train.ts";
+
+export const TEXT_MODEL_FORMAT = 1;
+
+export interface TextModelMeta {
+	readonly format: number;
+	readonly name: string;
+	readonly features: FeatureSettings;
+	readonly buckets: number;
+	readonly bias: number;
+	readonly platt: { readonly a: number; readonly b: number };
+	readonly threshold: number;
+	readonly weights: { readonly file: "weights.bin"; readonly bytes: number; readonly sha256: string };
+	/** Anything else the trainer records (seed, data, metrics); not read back. */
+	readonly training?: unknown;
+}
+
+/** One n-gram's share of a text's margin. */
+export interface Contribution {
+	readonly feature: string;
+	readonly weight: number;
+}
+
+export class TextModel implements TextClassifier {
+	readonly name: string;
+	readonly threshold: number;
+	private readonly fz: Featurizer;
+
+	constructor(
+		readonly meta: TextModelMeta,
+		private readonly weights: Float32Array,
+	) {
+		this.name = meta.name;
+		this.threshold = meta.threshold;
+		this.fz = new Featurizer(meta.features);
+	}
+
+	/** The raw linear score (log-odds before calibration). */
+	margin(text: string): number {
+		const x = this.fz.vectorize(text);
+		let m = this.meta.bias;
+		for (let k = 0; k < x.indices.length; k++)
+			m += (this.weights[x.indices[k] as number] as number) * (x.values[k] as number);
+		return m;
+	}
+
+	score(text: string): number {
+		const z = this.meta.platt.a * this.margin(text) + this.meta.platt.b;
+		return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+	}
+
+	/** The k n-grams that push the score furthest (either way), for reviewers. */
+	explain(text: string, k = 5): Contribution[] {
+		const tokens = normalizeTokens(text);
+		const x = this.fz.vectorizeTokens(tokens);
+		const value = new Map<number, number>();
+		x.indices.forEach((b, i) => {
+			value.set(b, x.values[i] as number);
+		});
+		const seen = new Map<number, string>();
+		this.fz.walk(tokens, (b, _block, t, start, n) => {
+			if (!seen.has(b)) seen.set(b, featureName(tokens, t, start, n));
+		});
+		return [...seen]
+			.map(([b, feature]) => ({
+				feature,
+				weight: (this.weights[b] as number) * (value.get(b) ?? 0) * this.meta.platt.a,
+			}))
+			.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight) || (p.feature < q.feature ? -1 : 1))
+			.slice(0, k);
+	}
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** The artifact files of a trained model: model.json text and weights.bin bytes. */
+export function encodeTextModel(m: TrainedTextModel, training?: unknown): { meta: TextModelMeta; weights: Uint8Array } {
+	const bytes = new Uint8Array(m.weights.length * 4);
+	const view = new DataView(bytes.buffer);
+	m.weights.forEach((w, i) => {
+		view.setFloat32(i * 4, w, true);
+	});
+	const meta: TextModelMeta = {
+		format: TEXT_MODEL_FORMAT,
+		name: m.name,
+		features: m.features,
+		buckets: m.weights.length,
+		bias: m.bias,
+		platt: m.platt,
+		threshold: m.threshold,
+		weights: { file: "weights.bin", bytes: bytes.length, sha256: sha256(bytes) },
+		training,
+	};
+	return { meta, weights: bytes };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** Checks and decodes the artifact; `where` names the folder in errors. */
+export function decodeTextModel(json: string, bytes: Uint8Array, where: string): TextModel {
+	const jsonFile = join(where, "model.json");
+	const binFile = join(where, "weights.bin");
+	let meta: TextModelMeta;
+	try {
+		meta = JSON.parse(json) as TextModelMeta;
+	} catch (err) {
+		throw new Error(`${jsonFile}: not JSON (${(err as Error).message})`);
+	}
+	if (meta?.format !== TEXT_MODEL_FORMAT)
+		throw new Error(`${jsonFile}: format ${meta?.format} is not ${TEXT_MODEL_FORMAT} (retrain or upgrade)`);
+	const f = meta.features;
+	if (!f || !finite(f.bits) || meta.buckets !== 2 ** f.bits)
+		throw new Error(`${jsonFile}: buckets ${meta.buckets} do not match feature bits ${f?.bits}`);
+	if (!finite(meta.bias) || !finite(meta.platt?.a) || !finite(meta.platt?.b) || !finite(meta.threshold))
+		throw new Error(`${jsonFile}: bias, platt or threshold missing or not a number`);
+	if (bytes.length !== meta.buckets * 4 || bytes.length !== meta.weights?.bytes)
+		throw new Error(
+			`${binFile}: ${bytes.length} bytes, expected ${meta.buckets * 4} (truncated or from another model)`,
+		);
+	const digest = sha256(bytes);
+	if (digest !== meta.weights.sha256)
+		throw new Error(`${binFile}: sha256 ${digest} does not match model.json's ${meta.weights.sha256} (damaged)`);
+	let weights: Float32Array;
+	if (LITTLE_ENDIAN) weights = new Float32Array(bytes.slice().buffer);
+	else {
+		weights = new Float32Array(meta.buckets);
+		const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		for (let i = 0; i < weights.length; i++) weights[i] = view.getFloat32(i * 4, true);
+	}
+	return new TextModel(meta, weights);
+}
+
+/** Loads models/NAME/ (see the module comment); throws naming the file and the reason. */
+export function loadTextModel(dir: string): TextModel {
+	const read = (file: string) => {
+		try {
+			return readFileSync(join(dir, file));
+		} catch (err) {
+			throw new Error(
+				`${join(dir, file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+			);
+		}
+	};
+	return decodeTextModel(read("model.json").toString("utf8"), read("weights.bin"), dir);
+}
+loadTextModel satisfies LoadTextModel;
