@@ -1,11 +1,13 @@
 import { parentPort } from "node:worker_threads";
-import { snapshotHeader, writeFileAtomic } from "./snapshot.ts";
+import { encodePackedPayload, snapshotHeader, writeFileAtomic } from "./snapshot.ts";
 
 /** Main thread to snapshot thread: a payload to hash and write atomically to `file`. */
 export interface SnapshotJob {
 	id: number;
 	file: string;
-	body: Uint8Array;
+	/** The payload's bytes, or the payload packed by `packPayload` for this thread to serialize. */
+	body?: Uint8Array;
+	packed?: unknown;
 }
 
 /** The answer: `error` when the file could not be written (the previous one stays). */
@@ -17,9 +19,12 @@ export interface SnapshotDone {
 // Hashing, writing and syncing a snapshot of tens of MB took 35-60 ms of the event loop's
 // ~120 ms per snapshot (measured at 200k events); here they run beside it.
 parentPort?.on("message", (job: SnapshotJob) => {
-	const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
 	let done: SnapshotDone;
 	try {
+		const body =
+			job.body !== undefined
+				? Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength)
+				: encodePackedPayload(job.packed);
 		writeFileAtomic(job.file, [snapshotHeader(body), body]);
 		done = { id: job.id };
 	} catch (err) {

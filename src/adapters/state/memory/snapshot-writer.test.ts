@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { deserialize } from "node:v8";
+import { emptyState } from "../../../core/enforcement/state.ts";
+import { encodePackedPayload, encodePayload, packPayload } from "./snapshot.ts";
 import { SnapshotWriter } from "./snapshot-writer.ts";
 import { MemoryStateStore } from "./store.ts";
 
@@ -29,6 +32,30 @@ describe("SnapshotWriter", () => {
 		const q = { ...shape, key: "posts_5m|account:a3", ts: 6_000 };
 		assert.deepEqual(await back?.store.read([q]), await store.read([q]));
 		await writer.close();
+	});
+
+	it("packs every kind of window for the thread into the same payload, leaving the store intact", async () => {
+		const store = new MemoryStateStore();
+		const ops = Array.from({ length: 3_000 }, (_, i) => [
+			{ ...shape, key: `c|account:a${i % 300}`, ts: 1_000 + i },
+			{ agg: "distinct", windowMs: 120_000, buckets: 4, key: `d|post:p${i % 90}`, ts: 1_000 + i, value: `u${i % 150}` },
+			{ agg: "last", windowMs: 60_000, buckets: 1, key: `l|account:a${i % 80}`, ts: 1_000 + i, value: `x${i}`, n: 3 },
+		]).flat() as Parameters<MemoryStateStore["update"]>[0];
+		await store.update(ops, []);
+		const states = [{ ...emptyState("account:a1"), openCases: Array.from({ length: 70 }, (_, i) => `case-${i}`) }];
+		await store.put(states);
+		const tables = (store as unknown as { windows: Parameters<typeof packPayload>[0] }).windows;
+		const packed = packPayload(tables, states, 7);
+		const moved = structuredClone(packed.tree, { transfer: packed.transfer });
+		const viaThread = deserialize(encodePackedPayload(moved)) as { writtenAt: number };
+		const direct = deserialize(encodePayload(tables, states, 7)) as { writtenAt: number };
+		viaThread.writtenAt = direct.writtenAt = 0;
+		assert.deepEqual(viaThread, direct);
+		// The columns that moved were the dump's copies: the store still counts and answers.
+		const q = { ...shape, key: "c|account:a3", ts: 4_000 };
+		assert.deepEqual(await store.read([q]), [10]);
+		await store.update([{ ...shape, key: "c|account:a3", ts: 4_000 }], []);
+		assert.deepEqual(await store.read([q]), [11]);
 	});
 
 	it("rejects when the file cannot be written, and the previous snapshot stays", async () => {

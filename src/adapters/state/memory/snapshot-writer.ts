@@ -1,5 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { startSourceWorker } from "../../threads/source-worker.ts";
+import type { PackedPayload } from "./snapshot.ts";
 import type { SnapshotDone, SnapshotJob } from "./snapshot-thread.ts";
 
 /**
@@ -32,6 +33,19 @@ export class SnapshotWriter {
 			const bytes = owned ? body : Buffer.from(body);
 			const job: SnapshotJob = { id, file, body: bytes };
 			worker.postMessage(job, [bytes.buffer as ArrayBuffer]);
+		});
+	}
+
+	/** As `write`, for a payload made by `packPayload`: serialized on the thread. */
+	writePacked(file: string, packed: PackedPayload): Promise<void> {
+		if (this.pending) return Promise.reject(new Error("a snapshot is already being written"));
+		const worker = this.start();
+		const id = ++this.lastId;
+		return new Promise<void>((resolve, reject) => {
+			this.pending = { id, resolve, reject };
+			worker.ref();
+			const job: SnapshotJob = { id, file, packed: packed.tree };
+			worker.postMessage(job, packed.transfer);
 		});
 	}
 

@@ -49,6 +49,75 @@ export class SnapshotError extends Error {
 	}
 }
 
+/**
+ * A payload made on the store's thread for another thread to serialize: the windows' columns
+ * (typed arrays the dump made, each owning its memory) move rather than being copied, and every
+ * long array of strings (the keys) travels as one string and its lengths, so handing it over
+ * costs a few copies of flat memory. `v8.serialize` of the payload (40-60 ms at 10 MB, measured)
+ * then runs on the snapshot thread: the event loop keeps only the dump (see `encodePackedPayload`).
+ */
+export interface PackedPayload {
+	tree: unknown;
+	transfer: ArrayBuffer[];
+}
+
+export function packPayload(windows: WindowTables, entities: readonly EntityState[], seq: number): PackedPayload {
+	const payload: Payload = { seq, writtenAt: Date.now(), windows: windows.dump(), entities: [...entities] };
+	const transfer: ArrayBuffer[] = [];
+	return { tree: pack(payload, transfer), transfer };
+}
+
+/** The payload bytes of a packed payload: exactly what `encodePayload` makes of the same data. */
+export function encodePackedPayload(tree: unknown): Buffer {
+	return serialize(unpack(tree));
+}
+
+/** Arrays of at least this many strings travel joined. */
+const JOIN_AT = 64;
+const JOINED = "\u0000joined";
+
+function pack(v: unknown, transfer: ArrayBuffer[]): unknown {
+	if (v === null || typeof v !== "object") return v;
+	if (ArrayBuffer.isView(v)) {
+		const b = v.buffer;
+		if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength && !transfer.includes(b))
+			transfer.push(b);
+		return v;
+	}
+	if (Array.isArray(v)) {
+		if (v.length >= JOIN_AT && v.every((x) => typeof x === "string")) {
+			const lens = new Uint32Array(v.length);
+			for (let i = 0; i < v.length; i++) lens[i] = (v[i] as string).length;
+			transfer.push(lens.buffer);
+			return { [JOINED]: (v as string[]).join(""), lens };
+		}
+		return v.map((x) => pack(x, transfer));
+	}
+	const out: Record<string, unknown> = {};
+	for (const [k, x] of Object.entries(v)) out[k] = pack(x, transfer);
+	return out;
+}
+
+function unpack(v: unknown): unknown {
+	if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
+	if (Array.isArray(v)) return v.map(unpack);
+	const o = v as Record<string, unknown>;
+	const joined = o[JOINED];
+	if (typeof joined === "string" && o.lens instanceof Uint32Array) {
+		const out: string[] = new Array(o.lens.length);
+		let at = 0;
+		for (let i = 0; i < o.lens.length; i++) {
+			const n = o.lens[i] as number;
+			out[i] = joined.slice(at, at + n);
+			at += n;
+		}
+		return out;
+	}
+	const out: Record<string, unknown> = {};
+	for (const [k, x] of Object.entries(o)) out[k] = unpack(x);
+	return out;
+}
+
 /** Header and payload, kept apart so a file write need not copy a large payload. */
 export function encodeSnapshot(windows: WindowTables, entities: readonly EntityState[], seq: number): Buffer[] {
 	const body = encodePayload(windows, entities, seq);

@@ -1,7 +1,7 @@
 import type { EntityState, EntityStateStore } from "../../../core/enforcement/state.ts";
 import type { WindowOp, WindowQuery, WindowStore, WindowValue } from "../../../core/features/index.ts";
 import { EntityTable } from "./entities.ts";
-import { decodeSnapshot, encodePayload, encodeSnapshot, readFileIfExists, writeFileAtomic } from "./snapshot.ts";
+import { decodeSnapshot, encodeSnapshot, packPayload, readFileIfExists, writeFileAtomic } from "./snapshot.ts";
 import type { SnapshotWriter } from "./snapshot-writer.ts";
 import { WindowTables } from "./windows.ts";
 
@@ -133,7 +133,7 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 	 * hashing and writing the file run on `writer`'s thread. Resolves once the file is whole.
 	 */
 	writeSnapshotInBackground(file: string, meta: { seq: number }, writer: SnapshotWriter): Promise<void> {
-		return writer.write(file, encodePayload(this.windows, [...this.entities.states.values()], meta.seq));
+		return writer.writePacked(file, packPayload(this.windows, [...this.entities.states.values()], meta.seq));
 	}
 
 	/**
