@@ -4,11 +4,11 @@ import type { PackedPayload } from "./snapshot.ts";
 import type { SnapshotDone, SnapshotJob } from "./snapshot-thread.ts";
 
 /**
- * Writes snapshot payloads on a thread of its own (hash, temporary file, fsync, rename): the
- * event loop only makes the payload. One write at a time; `busy` says whether one is running.
+ * Writes snapshots on a thread of its own (serialize, hash, temporary file, fsync, rename): the
+ * event loop only dumps the windows. One write at a time; `busy` says whether one is running.
  * @example
  * const writer = new SnapshotWriter();
- * await writer.write("data/state.snapshot", payload);
+ * await writer.write("data/state.snapshot", packPayload(windows, entities, seq));
  * await writer.close();
  */
 export class SnapshotWriter {
@@ -20,24 +20,11 @@ export class SnapshotWriter {
 		return this.pending !== undefined;
 	}
 
-	/** Resolves once `file` holds the snapshot; rejects (the previous file stays) if it could not be written. */
-	write(file: string, body: Buffer): Promise<void> {
-		if (this.pending) return Promise.reject(new Error("a snapshot is already being written"));
-		const worker = this.start();
-		const id = ++this.lastId;
-		return new Promise<void>((resolve, reject) => {
-			this.pending = { id, resolve, reject };
-			worker.ref();
-			// The payload's memory moves to the thread rather than being copied.
-			const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-			const bytes = owned ? body : Buffer.from(body);
-			const job: SnapshotJob = { id, file, body: bytes };
-			worker.postMessage(job, [bytes.buffer as ArrayBuffer]);
-		});
-	}
-
-	/** As `write`, for a payload made by `packPayload`: serialized on the thread. */
-	writePacked(file: string, packed: PackedPayload): Promise<void> {
+	/**
+	 * Resolves once `file` holds the snapshot of `packed` (see `packPayload`: serialized, hashed
+	 * and written on the thread); rejects (the previous file stays) if it could not be written.
+	 */
+	write(file: string, packed: PackedPayload): Promise<void> {
 		if (this.pending) return Promise.reject(new Error("a snapshot is already being written"));
 		const worker = this.start();
 		const id = ++this.lastId;

@@ -133,7 +133,7 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 	 * hashing and writing the file run on `writer`'s thread. Resolves once the file is whole.
 	 */
 	writeSnapshotInBackground(file: string, meta: { seq: number }, writer: SnapshotWriter): Promise<void> {
-		return writer.writePacked(file, packPayload(this.windows, [...this.entities.states.values()], meta.seq));
+		return writer.write(file, packPayload(this.windows, [...this.entities.states.values()], meta.seq));
 	}
 
 	/**
