@@ -2,23 +2,13 @@
 // more active than the rest, posting (text, mentions, hashtags, sometimes a link), liking,
 // following and viewing recent posts. Deterministic for a given seed.
 
+import { rng } from "../../src/core/shared/rng.ts";
+
 const WORDS =
 	"the a to and of in is it you that was for on are with as this be at have from or one had by but not what all were we when your can said there use an each which do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first water been call who oil its now find long down day did get come made may part new great show game match city news music photo today love team food".split(
 		" ",
 	);
 const TAGS = ["news", "sports", "music", "tech", "art", "travel", "food", "crypto", "giveaway", "photography"];
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same stream of events. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface EventSourceOptions {
 	/** Makes ids unique across runs and sources: every id starts with it. */

@@ -4,3 +4,4 @@ export * from "./duration.ts";
 export * from "./entity.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";
+export * from "./rng.ts";

@@ -1,5 +1,5 @@
 /** Toy labelled texts for tests and examples (not real data). */
-import { rng } from "./train.ts";
+import { rng } from "../../shared/rng.ts";
 
 /** Seeded synthetic texts: positives carry an insult among neutral words, negatives do not. */
 export function synthetic(n: number, seed: number): { texts: string[]; labels: Uint8Array } {

@@ -1,3 +1,4 @@
+import { rng } from "../../shared/rng.ts";
 /**
  * Seeded, reproducible training of a binary text classifier: L2-regularised logistic regression
  * on hashed n-gram vectors (full batch, L-BFGS, so one data set gives one model), optional
@@ -78,18 +79,6 @@ export interface TrainedTextModel {
 }
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-
-/** mulberry32: a small seeded PRNG in [0, 1). */
-export function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** A seeded stratified split: the row numbers of each part (the second gets `fraction` of each class). */
 export function stratifiedSplit(labels: ArrayLike<number>, fraction: number, seed: number): [number[], number[]] {

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small seeded PRNG in [0, 1); the same seed gives the same stream (seeded training
+ * splits, benchmark event streams).
+ * @example const r = rng(42); r() // 0.6011037519...
+ */
+export function rng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
