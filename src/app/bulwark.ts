@@ -5,8 +5,9 @@ import { MemoryBus } from "../adapters/bus/memory/index.ts";
 import { MemoryStateStore, SnapshotWriter } from "../adapters/state/memory/index.ts";
 import { openSqliteStorage, type SqliteStorage } from "../adapters/storage/sqlite/index.ts";
 import { DEFAULT_POLICY, type Policy } from "../core/decisions/index.ts";
-import { velocityDetector } from "../core/detectors/index.ts";
+import { type ExplainableClassifier, textDetectors, velocityDetector } from "../core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
+import { loadTextModel } from "../core/ml/text/model.ts";
 import { Processor, RulesHolder } from "../core/pipeline/index.ts";
 import { ManagedLists, MemoryListStore } from "../core/rules/index.ts";
 import { type Clock, systemClock } from "../core/shared/index.ts";
@@ -39,6 +40,14 @@ export interface BulwarkOptions {
 	 * anything is opened.
 	 */
 	rulesExplicit?: boolean;
+	/**
+	 * Text models to serve (`--text-models`): each `modelsDir/NAME/` is loaded at start and scores
+	 * posts' and reports' text as the `text.NAME` signal. One that is missing or damaged makes
+	 * `openBulwark` throw, naming the file, before anything is opened. Default none.
+	 */
+	textModels?: readonly string[];
+	/** Where the text models are (`--models-dir`); required when `textModels` is not empty. */
+	modelsDir?: string;
 }
 
 /** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
@@ -83,6 +92,29 @@ const SWEEP_MIN_STEP = 2_000;
 /** Tries 5 ms apart to find the event loop between batches before a periodic snapshot gives up. */
 const SNAPSHOT_RETRIES = 200;
 
+/** Loads the named text models; throws naming the model and the file at the first that fails. */
+function loadTextModels(names: readonly string[], dir: string | undefined): ExplainableClassifier[] {
+	if (!names.length) return [];
+	if (dir === undefined) throw new Error("text models named without a models folder (--models-dir)");
+	return names.map((name) => {
+		let m: ReturnType<typeof loadTextModel>;
+		try {
+			m = loadTextModel(join(dir, name));
+		} catch (err) {
+			throw new Error(`text model "${name}" (--text-models): ${(err as Error).message}`);
+		}
+		// The signal is named as the operator named the model, whatever its file says.
+		return m.name === name
+			? m
+			: {
+					name,
+					threshold: m.threshold,
+					score: (t: string) => m.score(t),
+					explain: (t: string, k?: number) => m.explain(t, k),
+				};
+	});
+}
+
 /**
  * Opens the embedded system in `dataDir`: the database, the last window snapshot, and the
  * events logged after it (replayed into the windows, so a kill -9 loses no window state).
@@ -94,6 +126,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	// any file is touched. Else the database's deployed version, else the default folder.
 	const rulesDir = opts.rules === undefined ? defaultRulesDir() : opts.rules;
 	const explicit = rulesDir !== null && opts.rulesExplicit ? loadRulesDir(rulesDir) : undefined;
+	const textModels = loadTextModels(opts.textModels ?? [], opts.modelsDir);
 	mkdirSync(opts.dataDir, { recursive: true });
 	const storage = await openSqliteStorage({ path: join(opts.dataDir, "bulwark.db"), retentionMs: opts.retentionMs });
 	let start: Awaited<ReturnType<typeof rulesAtStart>>;
@@ -158,7 +191,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		windows: state,
 		entities: state,
 		features,
-		detectors: [velocityDetector()],
+		detectors: [velocityDetector(), ...textDetectors(textModels)],
 		// With a pack, the pack is the policy: rules/core.rules restates the built-in policy as
 		// rules, so running both would enforce each velocity effect twice and a rule put in shadow
 		// would still act through its built-in twin.

@@ -1,6 +1,9 @@
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseDuration } from "../core/shared/index.ts";
-import { defaultRulesDir } from "./rules.ts";
+import { defaultRulesDir, PACKAGE_RULES_DIR } from "./rules.ts";
+
+/** The package's own models folder (`models/` next to `package.json`), whatever the working directory. */
+export const PACKAGE_MODELS_DIR = join(dirname(PACKAGE_RULES_DIR), "models");
 
 export interface Config {
 	port: number;
@@ -18,9 +21,13 @@ export interface Config {
 	rulesDir: string | null;
 	/** `--rules` / `BULWARK_RULES` was given: the folder wins over a version deployed over the API. */
 	rulesExplicit: boolean;
+	/** Text models served on the event path (`text.<name>` signals), each a folder under `modelsDir`. */
+	textModels: string[];
+	/** Where the text models are (absolute). */
+	modelsDir: string;
 }
 
-type Kind = "int" | "string" | "bytes" | "duration" | "list" | "rules";
+type Kind = "int" | "string" | "bytes" | "duration" | "list" | "rules" | "names" | "path";
 
 /** One row of the configuration table: the README prints this same list. */
 export interface Setting {
@@ -123,6 +130,24 @@ export const SETTINGS: readonly Setting[] = [
 		description:
 			"rules folder the event path runs (default: the package's own rules/, found next to the package, not the working directory); none to run without rules",
 	},
+	{
+		key: "textModels",
+		flag: "--text-models",
+		env: "BULWARK_TEXT_MODELS",
+		default: "",
+		kind: "names",
+		description:
+			"comma-separated text models to serve on posts and reports (e.g. spam,abuse), each emitting a text.<name> signal; none by default for now (the default will be set once scoring cost is measured); a missing or damaged model refuses the start",
+	},
+	{
+		key: "modelsDir",
+		flag: "--models-dir",
+		env: "BULWARK_MODELS",
+		default: "models/",
+		kind: "path",
+		description:
+			"folder holding the text models, one folder per name (default: the package's own models/, found like rules/)",
+	},
 ];
 
 /**
@@ -141,7 +166,12 @@ export function loadConfig(
 		const given = typeof fromFlag === "string" ? fromFlag : env[s.env];
 		const text = given ?? s.default;
 		try {
-			out[s.key] = s.kind === "rules" ? rulesDirOf(given) : convert(text, s.kind);
+			out[s.key] =
+				s.kind === "rules"
+					? rulesDirOf(given)
+					: s.kind === "path"
+						? resolve(given ?? PACKAGE_MODELS_DIR)
+						: convert(text, s.kind);
 		} catch (err) {
 			errors.push(`${s.flag} / ${s.env}: ${(err as Error).message}`);
 		}
@@ -173,6 +203,12 @@ function convert(text: string, kind: Kind): unknown {
 			return parseDuration(text);
 		case "bytes":
 			return parseBytes(text);
+		case "names": {
+			const names = [...new Set(text.split(",").map((s) => s.trim()))].filter(Boolean);
+			const bad = names.find((n) => !MODEL_NAME.test(n));
+			if (bad !== undefined) throw new Error(`"${bad}" is not a model name (letters, digits, - and _)`);
+			return names;
+		}
 		case "list":
 			return text
 				.split(",")
@@ -182,6 +218,8 @@ function convert(text: string, kind: Kind): unknown {
 			return text;
 	}
 }
+
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 

@@ -27,8 +27,15 @@ export async function serve(
 		snapshotIntervalMs: cfg.snapshotIntervalMs,
 		rules: cfg.rulesDir,
 		rulesExplicit: cfg.rulesExplicit,
+		textModels: cfg.textModels,
+		modelsDir: cfg.modelsDir,
 		log,
 	});
+	log(
+		cfg.textModels.length
+			? `text models: ${cfg.textModels.join(", ")} from ${cfg.modelsDir}`
+			: "text models: none (--text-models)",
+	);
 	const rules = bulwark.rulesLoaded;
 	if (rules) {
 		for (const w of rules.warnings) log(`warning: ${w}`);

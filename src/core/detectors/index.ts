@@ -1,2 +1,3 @@
+export * from "./text.ts";
 export * from "./types.ts";
 export * from "./velocity.ts";

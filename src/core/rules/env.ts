@@ -23,6 +23,17 @@ export interface RulesEnv {
 export const DEFAULT_SIGNALS: readonly SignalInfo[] = [
 	{ name: "velocity.posts", description: "an account posting far above its own rate (velocity detector)" },
 	{ name: "velocity.follows", description: "an account following far above its own rate (velocity detector)" },
+	// The text detectors' (one per model named in --text-models; 0 when that model is not served).
+	{ name: "text.spam", description: "calibrated probability that a post's or report's text is spam (models/spam)" },
+	{
+		name: "text.abuse",
+		description: "calibrated probability that a post's or report's text is abusive (models/abuse)",
+	},
+	{ name: "text.hate", description: "calibrated probability that a post's or report's text is hateful (models/hate)" },
+	{
+		name: "text.targeted",
+		description: "calibrated probability that a post's or report's text targets a person (models/targeted)",
+	},
 ];
 
 export function defaultEnv(over: Partial<RulesEnv> = {}): RulesEnv {
