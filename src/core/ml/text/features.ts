@@ -32,6 +32,8 @@ const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x9e3779b9;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
+/** Distinct tokens {@link Featurizer.dot} keeps the buckets of (about 1-2 MB at most). */
+const TOKEN_CACHE = 16_384;
 
 /** One FNV-1a step over a UTF-16 code unit (as two bytes). */
 function step(h: number, code: number): number {
@@ -74,6 +76,13 @@ export class Featurizer {
 	private readonly mask: number;
 	private readonly counts: Float32Array;
 	private readonly touched: Int32Array;
+	/** {@link dot}'s scratch table: bucket per slot (-1 empty), its count and block, the slots used. */
+	private slots = new Int32Array(4096).fill(-1);
+	private slotCounts = new Int32Array(4096);
+	private slotBlocks = new Uint8Array(4096);
+	private used = new Int32Array(4096);
+	/** {@link dot}'s per-token buckets (word and char n-grams), cleared when it reaches TOKEN_CACHE. */
+	private readonly tokenCache = new Map<string, Int32Array>();
 	private readonly blockOf: Uint8Array;
 
 	constructor(settings: FeatureSettings = DEFAULT_FEATURES) {
@@ -112,6 +121,131 @@ export class Featurizer {
 				}
 			}
 		}
+	}
+
+	/** A token's word bucket followed by its char n-gram buckets, in {@link walk}'s order. */
+	private tokenBuckets(tok: string): Int32Array {
+		const { charMinN, charMaxN } = this.settings;
+		const mask = this.mask;
+		const len = tok.length + 2;
+		let count = 1;
+		for (let i = 0; i < len; i++) count += Math.max(0, Math.min(charMaxN, len - i) - charMinN + 1);
+		const out = new Int32Array(count);
+		let h = FNV_OFFSET ^ SEED_WORD;
+		for (let i = 0; i < tok.length; i++) h = step(h, tok.charCodeAt(i));
+		out[0] = fmix(h) & mask;
+		let q = 1;
+		const seedC = FNV_OFFSET ^ SEED_CHAR;
+		for (let i = 0; i < len; i++) {
+			h = seedC;
+			for (let n = 1; n <= charMaxN && i + n <= len; n++) {
+				const j = i + n - 1;
+				h = step(h, j === 0 || j === len - 1 ? 32 : tok.charCodeAt(j - 1));
+				if (n >= charMinN) out[q++] = fmix(h) & mask;
+			}
+		}
+		return out;
+	}
+
+	/**
+	 * Σ weights[b]·value[b] over the feature vector of `tokens`, without building the vector: the
+	 * same as the dot product of `weights` with {@link vectorizeTokens}'s output (each value rounded
+	 * to Float32 as there), up to the order of the additions. Counts go into reusable buffers, then
+	 * the two block norms, then the sum.
+	 */
+	dot(tokens: readonly string[], weights: Float32Array): number {
+		const { wordMaxN, charMaxN } = this.settings;
+		const mask = this.mask;
+		// An open-addressing table sized for every feature the tokens can emit, so that the counts
+		// stay in cache (the dense 2^bits arrays do not).
+		let most = 0;
+		for (let t = 0; t < tokens.length; t++) most += 2 + ((tokens[t] as string).length + 2) * charMaxN;
+		let cap = this.slots.length;
+		if (2 * most > cap) {
+			while (2 * most > cap) cap *= 2;
+			this.slots = new Int32Array(cap).fill(-1);
+			this.slotCounts = new Int32Array(cap);
+			this.slotBlocks = new Uint8Array(cap);
+			this.used = new Int32Array(cap);
+		}
+		const slots = this.slots;
+		const slotCounts = this.slotCounts;
+		const slotBlocks = this.slotBlocks;
+		const used = this.used;
+		const smask = cap - 1;
+		let n = 0;
+		const seedB = FNV_OFFSET ^ SEED_BIGRAM;
+		const cache = this.tokenCache;
+		let prev = "";
+		for (let t = 0; t < tokens.length; t++) {
+			const tok = tokens[t] as string;
+			const tl = tok.length;
+			let own = cache.get(tok);
+			if (own === undefined) {
+				own = this.tokenBuckets(tok);
+				if (cache.size >= TOKEN_CACHE) cache.clear();
+				cache.set(tok, own);
+			}
+			// The word first, then the bigram, then the char n-grams: the order of first touch
+			// decides a colliding bucket's block, as in vectorizeTokens.
+			let b = own[0] as number;
+			let at = b & smask;
+			while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
+			if (slots[at] === -1) {
+				slots[at] = b;
+				slotBlocks[at] = 0;
+				used[n++] = at;
+			}
+			slotCounts[at] = (slotCounts[at] as number) + 1;
+			if (wordMaxN >= 2 && t > 0) {
+				let h = seedB;
+				for (let i = 0; i < prev.length; i++) h = step(h, prev.charCodeAt(i));
+				h = step(h, 32);
+				for (let i = 0; i < tl; i++) h = step(h, tok.charCodeAt(i));
+				b = fmix(h) & mask;
+				at = b & smask;
+				while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
+				if (slots[at] === -1) {
+					slots[at] = b;
+					slotBlocks[at] = 0;
+					used[n++] = at;
+				}
+				slotCounts[at] = (slotCounts[at] as number) + 1;
+			}
+			prev = tok;
+			for (let q = 1; q < own.length; q++) {
+				b = own[q] as number;
+				at = b & smask;
+				while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
+				if (slots[at] === -1) {
+					slots[at] = b;
+					slotBlocks[at] = 1;
+					used[n++] = at;
+				}
+				slotCounts[at] = (slotCounts[at] as number) + 1;
+			}
+		}
+		let norm0 = 0;
+		let norm1 = 0;
+		for (let i = 0; i < n; i++) {
+			const at = used[i] as number;
+			const c = slotCounts[at] as number;
+			const v = c === 1 ? 1 : 1 + Math.log(c);
+			if (slotBlocks[at] === 0) norm0 += v * v;
+			else norm1 += v * v;
+		}
+		const scale0 = Math.SQRT1_2 / Math.sqrt(norm0 || 1);
+		const scale1 = Math.SQRT1_2 / Math.sqrt(norm1 || 1);
+		let sum = 0;
+		for (let i = 0; i < n; i++) {
+			const at = used[i] as number;
+			const c = slotCounts[at] as number;
+			const v = Math.fround(c === 1 ? 1 : 1 + Math.log(c));
+			sum += (weights[slots[at] as number] as number) * Math.fround(v * (slotBlocks[at] === 0 ? scale0 : scale1));
+			slots[at] = -1;
+			slotCounts[at] = 0;
+		}
+		return sum;
 	}
 
 	/** The feature vector of a raw text (normalised first). */

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FeatureSettings, Featurizer, featureName } from "./features.ts";
 import type { LoadTextModel, TextClassifier } from "./model-port.ts";
-import { normalizeTokens } from "./normalize.ts";
+import { normalizeTokens, normalizeTokensReference } from "./normalize.ts";
 import type { TrainedTextModel } from "./train.ts";
 
 export const TEXT_MODEL_FORMAT = 1;
@@ -51,9 +51,17 @@ export class TextModel implements TextClassifier {
 		this.fz = new Featurizer(meta.features);
 	}
 
-	/** The raw linear score (log-odds before calibration). */
+	/** The raw linear score (log-odds before calibration), without materialising the vector. */
 	margin(text: string): number {
-		const x = this.fz.vectorize(text);
+		return this.meta.bias + this.fz.dot(normalizeTokens(text), this.weights);
+	}
+
+	/**
+	 * The same margin through the sparse vector and the reference normaliser (the path the models
+	 * were trained with): what tests and `bench/text.ts` compare the fast path with.
+	 */
+	marginReference(text: string): number {
+		const x = this.fz.vectorizeTokens(normalizeTokensReference(text));
 		let m = this.meta.bias;
 		for (let k = 0; k < x.indices.length; k++)
 			m += (this.weights[x.indices[k] as number] as number) * (x.values[k] as number);
@@ -61,7 +69,16 @@ export class TextModel implements TextClassifier {
 	}
 
 	score(text: string): number {
-		const z = this.meta.platt.a * this.margin(text) + this.meta.platt.b;
+		return this.calibrate(this.margin(text));
+	}
+
+	/** {@link score} through {@link marginReference}. */
+	scoreReference(text: string): number {
+		return this.calibrate(this.marginReference(text));
+	}
+
+	private calibrate(margin: number): number {
+		const z = this.meta.platt.a * margin + this.meta.platt.b;
 		return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 	}
 

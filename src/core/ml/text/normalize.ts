@@ -108,8 +108,143 @@ function normalizeWord(raw: string): string {
 	return folded.replace(/(.)\1{2,}/gu, "$1$1");
 }
 
-/** The normalised tokens of a text (see the module comment). */
+/** Code point classes for the single-pass tokeniser: bit flags, computed once per code point. */
+const K_LN = 1; // \p{L} or \p{N}
+const K_SYM = 2; // in-word symbol: $ @ | * ' ’ . - _ !
+const K_PICT = 4; // \p{Extended_Pictographic}
+const K_LETTER = 8; // \p{L}
+const K_MENTION = 16; // \p{L}, \p{N} or _
+const K_DIGIT = 32; // 0-9
+const K_RUN = K_LN | K_SYM;
+const UNKNOWN = 255;
+const bmpKinds = new Uint8Array(0x10000).fill(UNKNOWN);
+const astralKinds = new Map<number, number>();
+
+function computeKind(cp: number): number {
+	const c = String.fromCodePoint(cp);
+	let k = 0;
+	const letter = /\p{L}/u.test(c);
+	if (letter) k |= K_LETTER;
+	if (letter || /\p{N}/u.test(c)) k |= K_LN | K_MENTION;
+	if (/[$@|*'’.\-_!]/u.test(c)) k |= K_SYM;
+	if (cp === 95) k |= K_MENTION;
+	if (/\p{Extended_Pictographic}/u.test(c)) k |= K_PICT;
+	if (cp >= 48 && cp <= 57) k |= K_DIGIT;
+	return k;
+}
+
+function kindOf(cp: number): number {
+	if (cp < 0x10000) {
+		let k = bmpKinds[cp] as number;
+		if (k === UNKNOWN) {
+			k = computeKind(cp);
+			bmpKinds[cp] = k;
+		}
+		return k;
+	}
+	let k = astralKinds.get(cp);
+	if (k === undefined) {
+		k = computeKind(cp);
+		astralKinds.set(cp, k);
+	}
+	return k;
+}
+
+/** {@link normalizeWord} with the common case (plain a-z, no run of three) checked by a loop. */
+function normalizeWordFast(raw: string): string {
+	let plain = raw.length > 0;
+	for (let i = 0; i < raw.length; i++) {
+		const c = raw.charCodeAt(i);
+		if (c < 97 || c > 122 || (i >= 2 && c === raw.charCodeAt(i - 1) && c === raw.charCodeAt(i - 2))) {
+			plain = false;
+			break;
+		}
+	}
+	return plain ? raw : normalizeWord(raw);
+}
+
+const SINGLE_SPLIT = /[$@|*!]/u;
+
+/**
+ * The normalised tokens of a text (see the module comment): one pass over code points with a
+ * class table instead of the token regex; the same output as {@link normalizeTokensReference}.
+ */
 export function normalizeTokens(text: string): string[] {
+	const s = (NOT_PLAIN_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase().replace(URL_RE, " \u0000 ");
+	const out: string[] = [];
+	// "f u c k", "y 0 u": runs of three or more single letters (or l33t digits) are one word.
+	const singles: string[] = [];
+	let singleLetters = 0;
+	const flush = () => {
+		if (singles.length === 0) return;
+		if (singles.length >= 3 && singleLetters >= 2) {
+			let w = "";
+			for (const c of singles) w += foldChar(c, true);
+			out.push(w);
+		} else for (const c of singles) out.push(normalizeWord(c));
+		singles.length = 0;
+		singleLetters = 0;
+	};
+	const len = s.length;
+	let i = 0;
+	while (i < len) {
+		const cp = s.codePointAt(i) as number;
+		if (cp === 0) {
+			// A link: the reference splits on NUL and emits URL between the parts.
+			flush();
+			out.push(URL_TOKEN);
+			i++;
+			continue;
+		}
+		const w = cp > 0xffff ? 2 : 1;
+		const k = kindOf(cp);
+		let j: number;
+		let pict = false;
+		if (cp === 64 && i + 1 < len && kindOf(s.codePointAt(i + 1) as number) & K_MENTION) {
+			j = i + 1;
+			while (j < len) {
+				const c = s.codePointAt(j) as number;
+				if (!(kindOf(c) & K_MENTION)) break;
+				j += c > 0xffff ? 2 : 1;
+			}
+		} else if (k & K_PICT) {
+			j = i + w;
+			pict = true;
+		} else if (k & K_RUN) {
+			j = i + w;
+			while (j < len) {
+				const c = s.codePointAt(j) as number;
+				if (!(kindOf(c) & K_RUN)) break;
+				j += c > 0xffff ? 2 : 1;
+			}
+		} else if (cp === 63 /* ? */) {
+			j = i + 1;
+		} else {
+			i += w;
+			continue;
+		}
+		const t = s.slice(i, j);
+		i = j;
+		if (t.length === 1 && k & (K_LETTER | K_DIGIT)) {
+			singles.push(t);
+			if (k & K_LETTER) singleLetters++;
+			continue;
+		}
+		let tok: string;
+		if (cp === 64 && t.length > 1 && !SINGLE_SPLIT.test(t.slice(1))) tok = USER;
+		else if (t === "!" || t === "?") tok = t;
+		else if (pict) tok = t;
+		else tok = normalizeWordFast(t);
+		if (tok === "") continue;
+		flush();
+		out.push(tok);
+	}
+	flush();
+	return out;
+}
+
+/** The original regex implementation of {@link normalizeTokens}, kept as the reference it is tested against. */
+export function normalizeTokensReference(text: string): string[] {
 	const s = (NOT_PLAIN_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase().replace(URL_RE, " \u0000 ");
 	const out: string[] = [];
 	// "f u c k", "y 0 u": runs of three or more single letters (or l33t digits) are one word.
