@@ -188,41 +188,17 @@ export class Featurizer {
 			}
 			// The word first, then the bigram, then the char n-grams: the order of first touch
 			// decides a colliding bucket's block, as in vectorizeTokens.
-			let b = own[0] as number;
-			let at = b & smask;
-			while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
-			if (slots[at] === -1) {
-				slots[at] = b;
-				slotBlocks[at] = 0;
-				used[n++] = at;
-			}
-			slotCounts[at] = (slotCounts[at] as number) + 1;
+			n = this.countSlot(own[0] as number, 0, n, smask);
 			if (wordMaxN >= 2 && t > 0) {
 				let h = seedB;
 				for (let i = 0; i < prev.length; i++) h = step(h, prev.charCodeAt(i));
 				h = step(h, 32);
 				for (let i = 0; i < tl; i++) h = step(h, tok.charCodeAt(i));
-				b = fmix(h) & mask;
-				at = b & smask;
-				while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
-				if (slots[at] === -1) {
-					slots[at] = b;
-					slotBlocks[at] = 0;
-					used[n++] = at;
-				}
-				slotCounts[at] = (slotCounts[at] as number) + 1;
+				n = this.countSlot(fmix(h) & mask, 0, n, smask);
 			}
 			prev = tok;
 			for (let q = 1; q < own.length; q++) {
-				b = own[q] as number;
-				at = b & smask;
-				while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
-				if (slots[at] === -1) {
-					slots[at] = b;
-					slotBlocks[at] = 1;
-					used[n++] = at;
-				}
-				slotCounts[at] = (slotCounts[at] as number) + 1;
+				n = this.countSlot(own[q] as number, 1, n, smask);
 			}
 		}
 		let norm0 = 0;
@@ -246,6 +222,23 @@ export class Featurizer {
 			slotCounts[at] = 0;
 		}
 		return sum;
+	}
+
+	/**
+	 * Counts bucket `b` (of `block`) in `dot`'s open-addressing table; a bucket seen for the first
+	 * time takes its block and joins `used` at `n`. Returns the new `n`.
+	 */
+	private countSlot(b: number, block: 0 | 1, n: number, smask: number): number {
+		const slots = this.slots;
+		let at = b & smask;
+		while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
+		if (slots[at] === -1) {
+			slots[at] = b;
+			this.slotBlocks[at] = block;
+			this.used[n++] = at;
+		}
+		this.slotCounts[at] = (this.slotCounts[at] as number) + 1;
+		return n;
 	}
 
 	/** The feature vector of a raw text (normalised first). */
