@@ -63,6 +63,61 @@ describe("restarts keep the windows and the enforcement state", () => {
 		assert.ok(readdirSync(dir.path).some((f) => f.startsWith("state.snapshot.corrupt-")));
 	});
 
+	it("a background snapshot taken while events arrive holds the state it began with; later events are replayed", async () => {
+		const sub = tempDir();
+		try {
+			const bw = await openBulwark({
+				dataDir: sub.path,
+				retentionMs: 86_400_000 * 30,
+				snapshotIntervalMs: 3_600_000,
+				timers: false,
+				clock: new ManualClock(T0),
+				snapshotKeysPerStep: 3,
+			});
+			const batch = (from: number, n: number) =>
+				Array.from({ length: n }, (_, i) => JSON.stringify(postEvent(`b${(from + i) % 40}`, T0 + from + i)));
+			await bw.processor.submit(batch(0, 400), { source: "t" });
+			const writing = bw.snapshotInBackground();
+			let during = 0;
+			const submits: Promise<unknown>[] = [];
+			while (bw.state.snapshotInProgress) {
+				submits.push(bw.processor.submit(batch(400 + during, 2), { source: "t" }));
+				during += 2;
+				await new Promise((resolve) => setImmediate(resolve));
+			}
+			await Promise.all(submits);
+			const seq = await writing;
+			assert.ok(during >= 50, `events went on during the dump (${during})`);
+			assert.ok(seq !== undefined && seq >= 400 && seq < 400 + during, `the snapshot stands for seq ${seq}`);
+			// Every account feature of every account, as the running process has it.
+			const queries = bw.features
+				.forEntity("account")
+				.flatMap((f) => Array.from({ length: 40 }, (_, i) => bw.features.query(f.name, `b${i}`, T0 + 60_000)));
+			const live = await bw.state.read(queries);
+			assert.ok(queries.length >= 80);
+			// Another process reads the data folder as a crash would leave it: the background
+			// snapshot, then the events logged after its seq.
+			const logs: string[] = [];
+			const after = await openBulwark({
+				dataDir: sub.path,
+				retentionMs: 86_400_000 * 30,
+				snapshotIntervalMs: 3_600_000,
+				readOnly: true,
+				clock: new ManualClock(T0),
+				log: (m) => logs.push(m),
+			});
+			try {
+				assert.match(logs.join("\n"), new RegExp(`replaying ${400 + during - (seq as number)} events`));
+				assert.deepEqual(await after.state.read(queries), live);
+			} finally {
+				await after.close();
+				await bw.close();
+			}
+		} finally {
+			sub.remove();
+		}
+	});
+
 	it("reloads suspensions from storage, so a suspended account stays denied", async () => {
 		const bw = await open(dir.path);
 		try {

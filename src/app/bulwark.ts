@@ -48,6 +48,8 @@ export interface BulwarkOptions {
 	textModels?: readonly string[];
 	/** Where the text models are (`--models-dir`); required when `textModels` is not empty. */
 	modelsDir?: string;
+	/** Window keys a background snapshot dumps per turn of the event loop (default `SNAPSHOT_KEYS_PER_STEP`). */
+	snapshotKeysPerStep?: number;
 }
 
 /** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
@@ -76,6 +78,13 @@ export interface Bulwark {
 	highWaterTs(): number;
 	/** Flushes pending writes and writes a snapshot of the windows; returns the seq it covers. */
 	snapshot(): number;
+	/**
+	 * What the periodic timer does: a snapshot dumped a few keys per turn of the event loop while
+	 * events go on (see `MemoryStateStore.writeSnapshotInBackground`). Resolves with the seq it
+	 * covers once the file is written, or undefined when none was started (one is running, a
+	 * submit stayed mid-batch, closed) or it failed (logged).
+	 */
+	snapshotInBackground(): Promise<number | undefined>;
 	ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 	close(): Promise<void>;
 }
@@ -227,30 +236,37 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		lastSnapshotSeq = seq;
 		return seq;
 	};
-	// The periodic snapshot: the payload is made on the event loop (it must match its seq), the
-	// hash and the file on a thread of its own. Not while a submit has counted events it has not
-	// yet handed to storage (they would be counted again when replayed after a crash).
+	// The periodic snapshot: the state is dumped a few keys per turn of the event loop, as it was
+	// when the dump began (the keys changed meanwhile are copied first), and serialized, hashed
+	// and written on a thread of its own. It stands for the seq committed when it began (pending
+	// writes are flushed first), and not while a submit has counted events it has not yet handed
+	// to storage (they would be counted again when replayed after a crash).
 	const snapshotWriter = new SnapshotWriter();
-	let running: Promise<void> | undefined;
-	const snapshotInBackground = (tries = 0): void => {
-		if (running || closed) return;
-		if (processor.midBatch) {
-			if (tries < SNAPSHOT_RETRIES) setTimeout(() => snapshotInBackground(tries + 1), 5).unref();
-			return;
+	let running: Promise<number | undefined> | undefined;
+	const snapshotInBackground = async (): Promise<number | undefined> => {
+		for (let tries = 0; processor.midBatch; tries++) {
+			if (tries >= SNAPSHOT_RETRIES || closed) return undefined;
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
+		if (running || closed) return undefined;
 		storage.flushSync();
 		const seq = storage.lastCommittedSeq;
 		running = state
-			.writeSnapshotInBackground(snapshotPath, { seq }, snapshotWriter)
+			.writeSnapshotInBackground(snapshotPath, { seq }, snapshotWriter, { keysPerStep: opts.snapshotKeysPerStep })
 			.then(
 				() => {
 					lastSnapshotSeq = Math.max(lastSnapshotSeq, seq);
+					return seq;
 				},
-				(err: Error) => log(`warning: snapshot failed: ${err.message}`),
+				(err: Error) => {
+					log(`warning: snapshot failed: ${err.message}`);
+					return undefined;
+				},
 			)
 			.finally(() => {
 				running = undefined;
 			});
+		return running;
 	};
 
 	const timers: NodeJS.Timeout[] = [];
@@ -266,7 +282,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			t.unref();
 			timers.push(t);
 		};
-		every(opts.snapshotIntervalMs, "snapshot", () => snapshotInBackground());
+		every(opts.snapshotIntervalMs, "snapshot", () => void snapshotInBackground());
 		// A pass over every window key about once a minute, in steps of a few milliseconds (a
 		// whole pass at once held the event loop 64-180 ms at 200k events' state, measured).
 		every(SWEEP_STEP_MS, "sweep", () =>
@@ -294,6 +310,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		metrics: registry,
 		highWaterTs: () => highWater,
 		snapshot,
+		snapshotInBackground,
 		async ready() {
 			const checks: Record<string, string> = {};
 			try {

@@ -1,4 +1,5 @@
 import { HyperLogLog, hash32 } from "../../../core/features/hll.ts";
+import { DumpCursor, F64Builder, JoinedBuilder, type TableDump, U32Builder } from "./dump-cursor.ts";
 import { mod } from "./num-windows.ts";
 import { NOTHING, SweepCursor, type SweepStep } from "./sweep-cursor.ts";
 
@@ -37,6 +38,8 @@ export class DistinctWindows {
 	readonly bucketMs: number;
 	readonly keys = new Map<string, Ring>();
 	private readonly cursor = new SweepCursor(this.keys);
+	/** The snapshot in progress (see {@link beginDump}). */
+	private dumping: DumpCursor<Ring, Frozen> | undefined;
 
 	constructor(
 		readonly windowMs: number,
@@ -56,6 +59,7 @@ export class DistinctWindows {
 			this.keys.set(key, [i, pos * POS + h]);
 			return true;
 		}
+		if (this.dumping !== undefined) this.dumping.touch(key, ring);
 		const newest = newestOf(ring);
 		if (i > newest) {
 			ring = this.advance(key, ring, i);
@@ -178,6 +182,67 @@ export class DistinctWindows {
 		};
 	}
 
+	/**
+	 * {@link dump} a few keys at a time while the table goes on changing: the data is the table
+	 * as it was at this call (copy-on-write). Until the last step, keys must not be deleted.
+	 */
+	beginDump(): TableDump {
+		const B = this.buckets;
+		const compact = { keys: new JoinedBuilder(), lens: new U32Builder(), entries: new F64Builder() };
+		const sketched = { keys: new JoinedBuilder(), newest: new F64Builder(), lens: new U32Builder() };
+		const parts: Uint8Array[] = [];
+		const emit = (key: string, ring: Ring | Frozen) => {
+			if (Array.isArray(ring)) {
+				compact.keys.push(key);
+				compact.lens.push(ring.length);
+				compact.entries.pushAll(ring);
+				return;
+			}
+			sketched.keys.push(key);
+			sketched.newest.push(ring.newest);
+			for (let j = 0; j < B; j++) {
+				const b = ring instanceof SketchRing ? ring.sketches[j]?.toBytes() : ring.parts[j];
+				sketched.lens.push(b?.length ?? 0);
+				if (b) parts.push(b);
+			}
+		};
+		const cursor = new DumpCursor<Ring, Frozen>(this.keys, (ring) =>
+			Array.isArray(ring) ? ring.slice() : { newest: ring.newest, parts: ring.sketches.map((s) => s?.toBytes()) },
+		);
+		this.dumping = cursor;
+		return {
+			step: (budget) => {
+				cursor.step(budget, emit, emit);
+				compact.keys.endChunk();
+				sketched.keys.endChunk();
+				if (cursor.done && this.dumping === cursor) this.dumping = undefined;
+				return cursor.done;
+			},
+			cancel: () => {
+				if (this.dumping === cursor) this.dumping = undefined;
+			},
+			finish: () => {
+				const bytes = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+				let off = 0;
+				for (const b of parts) {
+					bytes.set(b, off);
+					off += b.length;
+				}
+				return {
+					windowMs: this.windowMs,
+					buckets: B,
+					compact: { keys: compact.keys.node(), lens: compact.lens.array(), entries: compact.entries.array() },
+					sketched: {
+						keys: sketched.keys.node(),
+						newest: sketched.newest.array(),
+						lens: sketched.lens.array(),
+						bytes,
+					},
+				};
+			},
+		};
+	}
+
 	static load(d: DistinctWindowsData): DistinctWindows {
 		const w = new DistinctWindows(d.windowMs, d.buckets);
 		const B = d.buckets;
@@ -252,6 +317,9 @@ export class DistinctWindows {
 		return next;
 	}
 }
+
+/** A ring as it was when a snapshot began: a compact copy, or a sketch ring's buckets as bytes. */
+type Frozen = number[] | { newest: number; parts: (Uint8Array | undefined)[] };
 
 function newestOf(ring: Ring): number {
 	return ring instanceof SketchRing ? ring.newest : ring[0]!;

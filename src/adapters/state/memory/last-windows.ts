@@ -1,4 +1,5 @@
 import type { LastItem } from "../../../core/features/index.ts";
+import { DumpCursor, F64Builder, JoinedBuilder, SerializedBuilder, type TableDump } from "./dump-cursor.ts";
 import { NOTHING, SweepCursor, type SweepStep } from "./sweep-cursor.ts";
 
 /** One key's items, newest first (equal `ts`: the later op first). */
@@ -19,6 +20,8 @@ class LastList {
 export class LastWindows {
 	readonly keys = new Map<string, LastList>();
 	private readonly cursor = new SweepCursor(this.keys);
+	/** The snapshot in progress (see {@link beginDump}). */
+	private dumping: DumpCursor<LastList, LastList> | undefined;
 
 	constructor(readonly windowMs: number) {}
 
@@ -30,6 +33,7 @@ export class LastWindows {
 			this.keys.set(key, new LastList([ts], [value]));
 			return true;
 		}
+		if (this.dumping !== undefined) this.dumping.touch(key, list);
 		if (list.ts.length > cap) {
 			list = new LastList(list.ts.slice(0, cap), list.values.slice(0, cap));
 			this.keys.set(key, list);
@@ -93,6 +97,42 @@ export class LastWindows {
 			for (const v of list.values) values.push(v);
 		}
 		return { windowMs: this.windowMs, keys, lens, ts, values };
+	}
+
+	/**
+	 * {@link dump} a few keys at a time while the table goes on changing: the data is the table
+	 * as it was at this call (copy-on-write). Until the last step, keys must not be deleted.
+	 */
+	beginDump(): TableDump {
+		const keys = new JoinedBuilder();
+		const lens = new Uint32Array(this.keys.size);
+		const ts = new F64Builder(this.keys.size * 2);
+		const values = new SerializedBuilder<string | number>();
+		let k = 0;
+		const emit = (key: string, list: LastList) => {
+			keys.push(key);
+			lens[k++] = list.ts.length;
+			ts.pushAll(list.ts);
+			for (const v of list.values) values.push(v);
+		};
+		const cursor = new DumpCursor<LastList, LastList>(
+			this.keys,
+			(list) => new LastList(list.ts.slice(), list.values.slice()),
+		);
+		this.dumping = cursor;
+		return {
+			step: (budget) => {
+				cursor.step(budget, emit, emit);
+				keys.endChunk();
+				values.endChunk();
+				if (cursor.done && this.dumping === cursor) this.dumping = undefined;
+				return cursor.done;
+			},
+			cancel: () => {
+				if (this.dumping === cursor) this.dumping = undefined;
+			},
+			finish: () => ({ windowMs: this.windowMs, keys: keys.node(), lens, ts: ts.array(), values: values.node() }),
+		};
 	}
 
 	static load(d: LastWindowsData): LastWindows {

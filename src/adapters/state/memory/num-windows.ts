@@ -1,3 +1,4 @@
+import { DumpCursor, JoinedBuilder, type TableDump } from "./dump-cursor.ts";
 import { SweepCursor, type SweepStep } from "./sweep-cursor.ts";
 
 /**
@@ -19,6 +20,8 @@ export class NumWindows {
 	private readonly vals: (Float64Array | Uint32Array)[] = [];
 	private readonly free: number[] = [];
 	private top = 0;
+	/** The snapshot in progress (see {@link beginDump}). */
+	private dumping: DumpCursor<number, Float64Array> | undefined;
 
 	constructor(
 		readonly kind: "count" | "sum",
@@ -37,7 +40,7 @@ export class NumWindows {
 			slot = this.alloc();
 			this.keys.set(key, slot);
 			this.heads[slot >>> CHUNK_BITS]![slot & CHUNK_MASK] = i;
-		}
+		} else if (this.dumping !== undefined) this.dumping.touch(key, slot);
 		const h = this.heads[slot >>> CHUNK_BITS]!;
 		const c = this.vals[slot >>> CHUNK_BITS]!;
 		const base = (slot & CHUNK_MASK) * B;
@@ -106,6 +109,52 @@ export class NumWindows {
 			keys.push(key);
 		}
 		return { kind: this.kind, windowMs: this.windowMs, buckets: B, keys, heads, vals };
+	}
+
+	/**
+	 * {@link dump} a few keys at a time while the table goes on changing: the data is the table
+	 * as it was at this call (copy-on-write). Until the last step, keys must not be deleted
+	 * (no sweep).
+	 */
+	beginDump(): TableDump {
+		const B = this.buckets;
+		const n0 = this.keys.size;
+		const heads = new Float64Array(n0);
+		const vals = this.kind === "count" ? new Uint32Array(n0 * B) : new Float64Array(n0 * B);
+		const keys = new JoinedBuilder();
+		let k = 0;
+		const cursor = new DumpCursor<number, Float64Array>(this.keys, (slot) => {
+			const copy = new Float64Array(B + 1);
+			copy[0] = this.heads[slot >>> CHUNK_BITS]![slot & CHUNK_MASK]!;
+			copy.set(this.vals[slot >>> CHUNK_BITS]!.subarray((slot & CHUNK_MASK) * B, (slot & CHUNK_MASK) * B + B), 1);
+			return copy;
+		});
+		const live = (key: string, slot: number) => {
+			heads[k] = this.heads[slot >>> CHUNK_BITS]![slot & CHUNK_MASK]!;
+			const base = (slot & CHUNK_MASK) * B;
+			vals.set(this.vals[slot >>> CHUNK_BITS]!.subarray(base, base + B), k * B);
+			keys.push(key);
+			k++;
+		};
+		const old = (key: string, copy: Float64Array) => {
+			heads[k] = copy[0]!;
+			for (let j = 0; j < B; j++) vals[k * B + j] = copy[j + 1]!;
+			keys.push(key);
+			k++;
+		};
+		this.dumping = cursor;
+		return {
+			step: (budget) => {
+				cursor.step(budget, live, old);
+				keys.endChunk();
+				if (cursor.done && this.dumping === cursor) this.dumping = undefined;
+				return cursor.done;
+			},
+			cancel: () => {
+				if (this.dumping === cursor) this.dumping = undefined;
+			},
+			finish: () => ({ kind: this.kind, windowMs: this.windowMs, buckets: B, keys: keys.node(), heads, vals }),
+		};
 	}
 
 	static load(d: NumWindowsData): NumWindows {

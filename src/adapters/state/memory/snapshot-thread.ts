@@ -5,7 +5,7 @@ import { encodePackedPayload, snapshotHeader, writeFileAtomic } from "./snapshot
 export interface SnapshotJob {
 	id: number;
 	file: string;
-	/** The payload as `packPayload` packed it, for this thread to serialize. */
+	/** The payload as `beginPayloadDump` packed it, for this thread to serialize. */
 	packed: unknown;
 }
 

@@ -5,10 +5,11 @@ import type { SnapshotDone, SnapshotJob } from "./snapshot-thread.ts";
 
 /**
  * Writes snapshots on a thread of its own (serialize, hash, temporary file, fsync, rename): the
- * event loop only dumps the windows. One write at a time; `busy` says whether one is running.
+ * event loop only dumps the windows, a few keys a turn. One write at a time; `busy` says whether
+ * one is running.
  * @example
  * const writer = new SnapshotWriter();
- * await writer.write("data/state.snapshot", packPayload(windows, entities, seq));
+ * await store.writeSnapshotInBackground("data/state.snapshot", { seq }, writer); // dumps, then writer.write
  * await writer.close();
  */
 export class SnapshotWriter {
@@ -21,7 +22,7 @@ export class SnapshotWriter {
 	}
 
 	/**
-	 * Resolves once `file` holds the snapshot of `packed` (see `packPayload`: serialized, hashed
+	 * Resolves once `file` holds the snapshot of `packed` (see `beginPayloadDump`: serialized, hashed
 	 * and written on the thread); rejects (the previous file stays) if it could not be written.
 	 */
 	write(file: string, packed: PackedPayload): Promise<void> {

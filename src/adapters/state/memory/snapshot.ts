@@ -3,6 +3,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { EntityState } from "../../../core/enforcement/state.ts";
+import { JOINED, SERIALIZED, type TableDump } from "./dump-cursor.ts";
+import type { EntityTable } from "./entities.ts";
 import { WindowTables, type WindowTablesData } from "./windows.ts";
 
 /**
@@ -51,20 +53,15 @@ export class SnapshotError extends Error {
 
 /**
  * A payload made on the store's thread for another thread to serialize: the windows' columns
- * (typed arrays the dump made, each owning its memory) move rather than being copied, and every
- * long array of strings (the keys) travels as one string and its lengths, so handing it over
- * costs a few copies of flat memory. `v8.serialize` of the payload (40-60 ms at 10 MB, measured)
- * then runs on the snapshot thread: the event loop keeps only the dump (see `encodePackedPayload`).
+ * (typed arrays the dump made, each owning its memory) move rather than being copied, arrays of
+ * strings (the keys) travel as a few long strings and their lengths, and arrays of other values
+ * (`last` values, entity states) as `v8.serialize`d chunks made step by step, so handing it over
+ * costs a few copies of flat memory. The payload's own `v8.serialize` (40-60 ms at 10 MB,
+ * measured) runs on the snapshot thread (see `encodePackedPayload`).
  */
 export interface PackedPayload {
 	tree: unknown;
 	transfer: ArrayBuffer[];
-}
-
-export function packPayload(windows: WindowTables, entities: readonly EntityState[], seq: number): PackedPayload {
-	const payload: Payload = { seq, writtenAt: Date.now(), windows: windows.dump(), entities: [...entities] };
-	const transfer: ArrayBuffer[] = [];
-	return { tree: pack(payload, transfer), transfer };
 }
 
 /** The payload bytes of a packed payload: exactly what `encodePayload` makes of the same data. */
@@ -72,37 +69,60 @@ export function encodePackedPayload(tree: unknown): Buffer {
 	return serialize(unpack(tree));
 }
 
-/** Arrays of at least this many strings travel joined. */
-const JOIN_AT = 64;
-const JOINED = "\u0000joined";
+/**
+ * A payload made a few keys at a time (see `WindowTables.beginDump`): `step` until it returns
+ * true, each call holding the event loop for about `budget` keys, then `packed` for the thread.
+ * The payload is the state as it was when this was called, however it changed meanwhile.
+ */
+export interface PayloadDump {
+	step(budget: number): boolean;
+	packed(): PackedPayload;
+	cancel(): void;
+}
 
-function pack(v: unknown, transfer: ArrayBuffer[]): unknown {
-	if (v === null || typeof v !== "object") return v;
+export function beginPayloadDump(windows: WindowTables, entities: EntityTable, seq: number): PayloadDump {
+	const parts: TableDump[] = [windows.beginDump(), entities.beginDump()];
+	const writtenAt = Date.now();
+	let at = 0;
+	return {
+		step(budget) {
+			while (at < parts.length && (parts[at] as TableDump).step(budget)) {
+				at++;
+				budget = 0;
+			}
+			return at >= parts.length;
+		},
+		packed() {
+			const tree = { seq, writtenAt, windows: parts[0]?.finish(), entities: parts[1]?.finish() };
+			const transfer: ArrayBuffer[] = [];
+			collectBuffers(tree, transfer);
+			return { tree, transfer };
+		},
+		cancel() {
+			for (const p of parts) p.cancel();
+		},
+	};
+}
+
+/** The buffers of the typed arrays in `v` that own all of their memory (they can move). */
+function collectBuffers(v: unknown, transfer: ArrayBuffer[]): void {
+	if (v === null || typeof v !== "object") return;
 	if (ArrayBuffer.isView(v)) {
 		const b = v.buffer;
 		if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength && !transfer.includes(b))
 			transfer.push(b);
-		return v;
+		return;
 	}
-	if (Array.isArray(v)) {
-		if (v.length >= JOIN_AT && v.every((x) => typeof x === "string")) {
-			const lens = new Uint32Array(v.length);
-			for (let i = 0; i < v.length; i++) lens[i] = (v[i] as string).length;
-			transfer.push(lens.buffer);
-			return { [JOINED]: (v as string[]).join(""), lens };
-		}
-		return v.map((x) => pack(x, transfer));
-	}
-	const out: Record<string, unknown> = {};
-	for (const [k, x] of Object.entries(v)) out[k] = pack(x, transfer);
-	return out;
+	for (const x of Array.isArray(v) ? v : Object.values(v)) collectBuffers(x, transfer);
 }
 
 function unpack(v: unknown): unknown {
 	if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
 	if (Array.isArray(v)) return v.map(unpack);
 	const o = v as Record<string, unknown>;
-	const joined = o[JOINED];
+	const chunks = o[SERIALIZED];
+	if (Array.isArray(chunks)) return chunks.flatMap((c: Uint8Array) => deserialize(c) as unknown[]);
+	const joined = Array.isArray(o[JOINED]) ? (o[JOINED] as string[]).join("") : o[JOINED];
 	if (typeof joined === "string" && o.lens instanceof Uint32Array) {
 		const out: string[] = new Array(o.lens.length);
 		let at = 0;

@@ -1,5 +1,6 @@
 import type { WindowOp, WindowQuery, WindowShape, WindowValue } from "../../../core/features/index.ts";
 import { DistinctWindows, type DistinctWindowsData } from "./distinct-windows.ts";
+import type { TableDump } from "./dump-cursor.ts";
 import { LastWindows, type LastWindowsData } from "./last-windows.ts";
 import { NumWindows, type NumWindowsData } from "./num-windows.ts";
 import type { SweepStep } from "./sweep-cursor.ts";
@@ -17,6 +18,8 @@ export class WindowTables {
 	droppedLate = 0;
 	/** The table an incremental sweep is in (see `sweepSome`). */
 	private sweepAt = 0;
+	/** True while an incremental dump runs (see {@link beginDump}): sweeps wait. */
+	private dumping = false;
 
 	apply(op: WindowOp): void {
 		if (!Number.isFinite(op.ts)) return;
@@ -60,6 +63,7 @@ export class WindowTables {
 	 * step stopped; `done` when the pass over every table has ended.
 	 */
 	sweepSome(nowTs: number, budget: number): SweepStep {
+		if (this.dumping) return { dropped: 0, visited: 0, done: false };
 		const tables: { sweepSome(nowTs: number, budget: number): SweepStep }[] = [
 			...this.nums,
 			...this.distincts,
@@ -78,8 +82,9 @@ export class WindowTables {
 		return { dropped, visited, done };
 	}
 
-	/** Forgets every key whose window has fully passed at `nowTs`; returns how many. */
+	/** Forgets every key whose window has fully passed at `nowTs`; returns how many (0 while a dump runs). */
 	sweep(nowTs: number): number {
+		if (this.dumping) return 0;
 		this.sweepAt = 0;
 		let dropped = 0;
 		for (const w of this.nums) dropped += w.sweep(nowTs);
@@ -102,6 +107,49 @@ export class WindowTables {
 			distincts: this.distincts.map((w) => w.dump()),
 			lasts: this.lasts.map((w) => w.dump()),
 			droppedLate: this.droppedLate,
+		};
+	}
+
+	/** True while an incremental dump runs. */
+	get dumpInProgress(): boolean {
+		return this.dumping;
+	}
+
+	/**
+	 * {@link dump} a few keys at a time while ops go on being applied: the data is the tables as
+	 * they were at this call (each table copies a key's value before its first change). Sweeps
+	 * wait until the last step. Tables made after this call are not in it.
+	 */
+	beginDump(): TableDump {
+		const parts = {
+			nums: this.nums.map((w) => w.beginDump()),
+			distincts: this.distincts.map((w) => w.beginDump()),
+			lasts: this.lasts.map((w) => w.beginDump()),
+		};
+		const all = [...parts.nums, ...parts.distincts, ...parts.lasts];
+		const droppedLate = this.droppedLate;
+		let at = 0;
+		this.dumping = true;
+		return {
+			step: (budget) => {
+				// Each table's step takes at most `budget` keys; one table per step keeps it simple.
+				while (at < all.length && (all[at] as TableDump).step(budget)) {
+					at++;
+					budget = 0;
+				}
+				if (at >= all.length) this.dumping = false;
+				return at >= all.length;
+			},
+			finish: () => ({
+				nums: parts.nums.map((d) => d.finish()),
+				distincts: parts.distincts.map((d) => d.finish()),
+				lasts: parts.lasts.map((d) => d.finish()),
+				droppedLate,
+			}),
+			cancel: () => {
+				for (const d of all) d.cancel();
+				this.dumping = false;
+			},
 		};
 	}
 
