@@ -73,6 +73,7 @@ describe("restarts keep the windows and the enforcement state", () => {
 				timers: false,
 				clock: new ManualClock(T0),
 				snapshotKeysPerStep: 3,
+				snapshotStepMs: 0,
 			});
 			const batch = (from: number, n: number) =>
 				Array.from({ length: n }, (_, i) => JSON.stringify(postEvent(`b${(from + i) % 40}`, T0 + from + i)));

@@ -48,8 +48,10 @@ export interface BulwarkOptions {
 	textModels?: readonly string[];
 	/** Where the text models are (`--models-dir`); required when `textModels` is not empty. */
 	modelsDir?: string;
-	/** Window keys a background snapshot dumps per turn of the event loop (default `SNAPSHOT_KEYS_PER_STEP`). */
+	/** Window keys a background snapshot dumps per step (default `SNAPSHOT_KEYS_PER_STEP`; tests make it small). */
 	snapshotKeysPerStep?: number;
+	/** How long a background snapshot's steps may hold one turn of the event loop (default `SNAPSHOT_STEP_MS`). */
+	snapshotStepMs?: number;
 }
 
 /** The embedded system, wired: SQLite storage, in-memory windows with snapshots, in-process bus. */
@@ -252,7 +254,10 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		storage.flushSync();
 		const seq = storage.lastCommittedSeq;
 		running = state
-			.writeSnapshotInBackground(snapshotPath, { seq }, snapshotWriter, { keysPerStep: opts.snapshotKeysPerStep })
+			.writeSnapshotInBackground(snapshotPath, { seq }, snapshotWriter, {
+				keysPerStep: opts.snapshotKeysPerStep,
+				stepMs: opts.snapshotStepMs,
+			})
 			.then(
 				() => {
 					lastSnapshotSeq = Math.max(lastSnapshotSeq, seq);

@@ -24,7 +24,7 @@ describe("SnapshotWriter", () => {
 		);
 		const writer = new SnapshotWriter();
 		const file = join(dir, "state.snapshot");
-		const writing = store.writeSnapshotInBackground(file, { seq: 42 }, writer, { keysPerStep: 100 });
+		const writing = store.writeSnapshotInBackground(file, { seq: 42 }, writer, { keysPerStep: 100, stepMs: 0 });
 		assert.equal(store.snapshotInProgress, true, "700 keys at 100 a turn: still dumping");
 		await assert.rejects(store.writeSnapshotInBackground(file, { seq: 43 }, writer), /already being written/);
 		await writing;

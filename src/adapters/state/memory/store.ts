@@ -16,10 +16,12 @@ export interface SweepResult {
 }
 
 /**
- * Keys a background snapshot dumps per turn of the event loop: about a millisecond each on this
- * machine (0.3-0.5 us a key, measured), so a request waits at most that long behind one.
+ * A background snapshot dumps keys in steps of this many, as many steps a turn of the event loop
+ * as fit in {@link SNAPSHOT_STEP_MS}: a key costs 0.3-3 us (a sketched one the most), so a
+ * request waits about a millisecond behind a turn of it.
  */
-export const SNAPSHOT_KEYS_PER_STEP = 2_048;
+export const SNAPSHOT_KEYS_PER_STEP = 256;
+export const SNAPSHOT_STEP_MS = 1;
 
 export interface MemoryStateStats {
 	windowKeys: number;
@@ -138,7 +140,8 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 
 	/**
 	 * Like {@link writeSnapshot}, without holding the event loop: the state is dumped as it is at
-	 * this call (it must match `meta.seq`), `keysPerStep` keys per turn of the event loop, while
+	 * this call (it must match `meta.seq`), `keysPerStep` keys a step and about `stepMs` of steps
+	 * per turn of the event loop, while
 	 * updates go on (each key's value is copied before its first change; sweeps wait); the
 	 * serialising, hashing and writing run on `writer`'s thread. Resolves once the file is whole;
 	 * rejects (the previous file stays) if it could not be written or one is already being made.
@@ -147,14 +150,21 @@ export class MemoryStateStore implements WindowStore, EntityStateStore {
 		file: string,
 		meta: { seq: number },
 		writer: SnapshotWriter,
-		opts: { keysPerStep?: number } = {},
+		opts: { keysPerStep?: number; stepMs?: number } = {},
 	): Promise<void> {
 		if (this.dumping || writer.busy) throw new Error("a snapshot is already being written");
 		const budget = Math.max(1, opts.keysPerStep ?? SNAPSHOT_KEYS_PER_STEP);
+		const stepMs = opts.stepMs ?? SNAPSHOT_STEP_MS;
 		const dump = beginPayloadDump(this.windows, this.entities, meta.seq);
 		this.dumping = true;
 		try {
-			while (!dump.step(budget)) await new Promise((resolve) => setImmediate(resolve));
+			for (;;) {
+				const until = performance.now() + stepMs;
+				let done = dump.step(budget);
+				while (!done && performance.now() < until) done = dump.step(budget);
+				if (done) break;
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 		} catch (err) {
 			dump.cancel();
 			throw err;
