@@ -1,5 +1,4 @@
-import { type Kysely, sql } from "kysely";
-import type { Migration, MigrationProvider } from "kysely/migration";
+import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
 
 /**
  * The schema, as in-code migrations run by Kysely's Migrator on open. Append new migrations

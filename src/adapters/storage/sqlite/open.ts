@@ -1,6 +1,5 @@
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
-import { Migrator } from "kysely/migration";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { BackgroundCheckpointer } from "./checkpointer.ts";
 import type { Committer } from "./committer.ts";
 import { InlineGroupCommit } from "./group-commit.ts";
