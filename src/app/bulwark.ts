@@ -5,15 +5,16 @@ import { MemoryBus } from "../adapters/bus/memory/index.ts";
 import { MemoryStateStore, SnapshotWriter } from "../adapters/state/memory/index.ts";
 import { openSqliteStorage, type SqliteStorage } from "../adapters/storage/sqlite/index.ts";
 import { DEFAULT_POLICY, type Policy } from "../core/decisions/index.ts";
-import { type ExplainableClassifier, textDetectors, velocityDetector } from "../core/detectors/index.ts";
+import { velocityDetector } from "../core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../core/features/index.ts";
-import { loadTextModel } from "../core/ml/text/model.ts";
 import { Processor, RulesHolder } from "../core/pipeline/index.ts";
 import { ManagedLists, MemoryListStore } from "../core/rules/index.ts";
 import { type Clock, systemClock } from "../core/shared/index.ts";
+import { loadAccountServing } from "./account-models.ts";
 import { createMetrics } from "./metrics.ts";
 import { type CompiledRules, defaultRulesDir, loadRulesDir } from "./rules.ts";
 import { RulesDeployer, rulesAtStart } from "./rules-deployer.ts";
+import { loadTextServing } from "./text-models.ts";
 
 export interface BulwarkOptions {
 	dataDir: string;
@@ -42,11 +43,18 @@ export interface BulwarkOptions {
 	rulesExplicit?: boolean;
 	/**
 	 * Text models to serve (`--text-models`): each `modelsDir/NAME/` is loaded at start and scores
-	 * posts' and reports' text as the `text.NAME` signal. One that is missing or damaged makes
-	 * `openBulwark` throw, naming the file, before anything is opened. Default none.
+	 * posts' and reports' text as the `text.NAME` signal; `unwanted` scores replies and mentions
+	 * from the abuse, hate and targeted scores and their context (see loadTextServing). One that is
+	 * missing or damaged makes `openBulwark` throw, naming the file, before anything is opened.
+	 * Default none.
 	 */
 	textModels?: readonly string[];
-	/** Where the text models are (`--models-dir`); required when `textModels` is not empty. */
+	/**
+	 * Account models to serve (`--account-models`): `bot` scores accounts as the `account.bot`
+	 * signal (see loadAccountServing). Missing or damaged: `openBulwark` throws first. Default none.
+	 */
+	accountModels?: readonly string[];
+	/** Where the models are (`--models-dir`); required when `textModels` or `accountModels` is not empty. */
 	modelsDir?: string;
 	/** Window keys a background snapshot dumps per step (default `SNAPSHOT_KEYS_PER_STEP`; tests make it small). */
 	snapshotKeysPerStep?: number;
@@ -103,29 +111,6 @@ const SWEEP_MIN_STEP = 2_000;
 /** Tries 5 ms apart to find the event loop between batches before a periodic snapshot gives up. */
 const SNAPSHOT_RETRIES = 200;
 
-/** Loads the named text models; throws naming the model and the file at the first that fails. */
-function loadTextModels(names: readonly string[], dir: string | undefined): ExplainableClassifier[] {
-	if (!names.length) return [];
-	if (dir === undefined) throw new Error("text models named without a models folder (--models-dir)");
-	return names.map((name) => {
-		let m: ReturnType<typeof loadTextModel>;
-		try {
-			m = loadTextModel(join(dir, name));
-		} catch (err) {
-			throw new Error(`text model "${name}" (--text-models): ${(err as Error).message}`);
-		}
-		// The signal is named as the operator named the model, whatever its file says.
-		return m.name === name
-			? m
-			: {
-					name,
-					threshold: m.threshold,
-					score: (t: string) => m.score(t),
-					explain: (t: string, k?: number) => m.explain(t, k),
-				};
-	});
-}
-
 /**
  * Opens the embedded system in `dataDir`: the database, the last window snapshot, and the
  * events logged after it (replayed into the windows, so a kill -9 loses no window state).
@@ -137,7 +122,8 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	// any file is touched. Else the database's deployed version, else the default folder.
 	const rulesDir = opts.rules === undefined ? defaultRulesDir() : opts.rules;
 	const explicit = rulesDir !== null && opts.rulesExplicit ? loadRulesDir(rulesDir) : undefined;
-	const textModels = loadTextModels(opts.textModels ?? [], opts.modelsDir);
+	const text = loadTextServing(opts.textModels ?? [], opts.modelsDir);
+	const accounts = loadAccountServing(opts.accountModels ?? [], opts.modelsDir);
 	mkdirSync(opts.dataDir, { recursive: true });
 	const storage = await openSqliteStorage({ path: join(opts.dataDir, "bulwark.db"), retentionMs: opts.retentionMs });
 	let start: Awaited<ReturnType<typeof rulesAtStart>>;
@@ -174,7 +160,11 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 
 	// The windows keep the built-in features and the pack's (a pack cannot redeclare a built-in
 	// name: R2008; a pack feature whose definition changed gets fresh windows: see loadRulesDir).
-	const features = new FeatureCatalog(loaded ? [...DEFAULT_FEATURES, ...loaded.features] : DEFAULT_FEATURES);
+	// Serving `unwanted` adds the interaction features (follows, engagement, repliers, creation),
+	// serving `bot` the account's profile events and counts.
+	const served = [...text.features, ...accounts.features];
+	const builtIn = served.length ? [...DEFAULT_FEATURES, ...served] : DEFAULT_FEATURES;
+	const features = new FeatureCatalog(loaded ? [...builtIn, ...loaded.features] : builtIn);
 	const rules = new RulesHolder(loaded ? { pack: loaded.pack, version: loaded.version } : undefined);
 	const lists = loaded?.lists ?? new MemoryListStore();
 	const managedLists = new ManagedLists({
@@ -202,7 +192,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 		windows: state,
 		entities: state,
 		features,
-		detectors: [velocityDetector(), ...textDetectors(textModels)],
+		detectors: [velocityDetector(), ...text.detectors, ...accounts.detectors],
 		// With a pack, the pack is the policy: rules/core.rules restates the built-in policy as
 		// rules, so running both would enforce each velocity effect twice and a rule put in shadow
 		// would still act through its built-in twin.

@@ -23,6 +23,8 @@ export interface Config {
 	rulesExplicit: boolean;
 	/** Text models served on the event path (`text.<name>` signals), each a folder under `modelsDir`. */
 	textModels: string[];
+	/** Account models served on the event path (`bot`: the `account.bot` signal), each a folder under `modelsDir`. */
+	accountModels: string[];
 	/** Where the text models are (absolute). */
 	modelsDir: string;
 }
@@ -137,7 +139,16 @@ export const SETTINGS: readonly Setting[] = [
 		default: "",
 		kind: "names",
 		description:
-			"comma-separated text models to serve on posts and reports (e.g. spam,abuse), each emitting a text.<name> signal; none by default for now (the default will be set once scoring cost is measured); a missing or damaged model refuses the start",
+			"comma-separated text models to serve on posts and reports (e.g. spam,abuse), each emitting a text.<name> signal; unwanted scores replies and mentions in context (it reads abuse, hate and targeted); none by default for now (the default will be set once scoring cost is measured); a missing or damaged model refuses the start",
+	},
+	{
+		key: "accountModels",
+		flag: "--account-models",
+		env: "BULWARK_ACCOUNT_MODELS",
+		default: "",
+		kind: "names",
+		description:
+			"account models to serve: bot scores accounts on signup, profile change and as posts accumulate, emitting the account.bot signal; none by default (it keeps a year of each account's profile events and counts); a missing or damaged model refuses the start",
 	},
 	{
 		key: "modelsDir",
@@ -146,7 +157,7 @@ export const SETTINGS: readonly Setting[] = [
 		default: "models/",
 		kind: "path",
 		description:
-			"folder holding the text models, one folder per name (default: the package's own models/, found like rules/)",
+			"folder holding the text and account models, one folder per name (default: the package's own models/, found like rules/)",
 	},
 ];
 

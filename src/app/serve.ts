@@ -28,6 +28,7 @@ export async function serve(
 		rules: cfg.rulesDir,
 		rulesExplicit: cfg.rulesExplicit,
 		textModels: cfg.textModels,
+		accountModels: cfg.accountModels,
 		modelsDir: cfg.modelsDir,
 		log,
 	});
@@ -35,6 +36,11 @@ export async function serve(
 		cfg.textModels.length
 			? `text models: ${cfg.textModels.join(", ")} from ${cfg.modelsDir}`
 			: "text models: none (--text-models)",
+	);
+	log(
+		cfg.accountModels.length
+			? `account models: ${cfg.accountModels.join(", ")} from ${cfg.modelsDir}`
+			: "account models: none (--account-models)",
 	);
 	const rules = bulwark.rulesLoaded;
 	if (rules) {

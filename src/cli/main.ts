@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
 import { SETTINGS } from "../app/config.ts";
 import { backtestCommand } from "./commands/backtest.ts";
+import { byKind } from "./commands/by-kind.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { entityCommand } from "./commands/entity.ts";
+import { evalAccountsCommand } from "./commands/eval-accounts.ts";
 import { evalTextCommand } from "./commands/eval-text.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
@@ -11,7 +13,9 @@ import { rulesCommand } from "./commands/rules.ts";
 import { scorecardCommand } from "./commands/scorecard.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { simulateCommand } from "./commands/simulate.ts";
+import { trainAccountsCommand } from "./commands/train-accounts.ts";
 import { trainTextCommand } from "./commands/train-text.ts";
+import { evalUnwantedCommand, trainUnwantedCommand } from "./commands/unwanted.ts";
 
 export type Flags = Record<string, string | boolean | undefined>;
 export interface Command {
@@ -34,8 +38,8 @@ export const COMMANDS: Record<string, Command> = {
 	rules: rulesCommand,
 	backtest: backtestCommand,
 	demo: demoCommand,
-	eval: evalTextCommand,
-	train: trainTextCommand,
+	eval: byKind("eval", { text: evalTextCommand, accounts: evalAccountsCommand, unwanted: evalUnwantedCommand }),
+	train: byKind("train", { text: trainTextCommand, accounts: trainAccountsCommand, unwanted: trainUnwantedCommand }),
 };
 
 function help(): string {

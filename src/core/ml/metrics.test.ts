@@ -7,6 +7,7 @@ import {
 	expectedCalibrationError,
 	type Label,
 	macroF1,
+	mcc,
 	perClass,
 	rocAuc,
 	thresholdForPrecision,
@@ -73,6 +74,16 @@ describe("classification metrics", () => {
 		assert.equal(r.threshold, 0.6);
 		assert.equal(r.auc, 0.75);
 		assert.deepEqual(r.perClass["1"], { precision: 0.5, recall: 0.5, f1: 0.5, support: 2 });
+	});
+});
+
+describe("Matthews correlation coefficient", () => {
+	it("is 1 for perfect, -1 for inverted, null when a margin is empty", () => {
+		close(mcc([1, 0, 1, 0], [1, 0, 0, 0]), 2 / Math.sqrt(12));
+		close(mcc([1, 0, 1], [1, 0, 1]), 1);
+		close(mcc([0, 1], [1, 0]), -1);
+		assert.equal(mcc([1, 1], [1, 0]), null);
+		assert.equal(mcc([1, 0], [1, 1]), null);
 	});
 });
 

@@ -52,6 +52,17 @@ export function accuracy(predicted: readonly Label[], labels: readonly Label[]):
 	return ratio(tp + tn, labels.length);
 }
 
+/**
+ * Matthews correlation coefficient of class 1 as positive, in [-1, 1]; null when any margin of
+ * the confusion matrix is empty (all one label, or all one prediction).
+ * @example mcc([1, 0, 1, 0], [1, 0, 0, 0]) // 0.577...
+ */
+export function mcc(predicted: readonly Label[], labels: readonly Label[]): number | null {
+	const { tp, fp, fn, tn } = confusion(predicted, labels);
+	const d = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn);
+	return d === 0 ? null : (tp * tn - fp * fn) / Math.sqrt(d);
+}
+
 function stats(tp: number, fp: number, fn: number): ClassStats {
 	return {
 		precision: ratio(tp, tp + fp),

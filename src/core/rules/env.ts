@@ -34,6 +34,17 @@ export const DEFAULT_SIGNALS: readonly SignalInfo[] = [
 		name: "text.targeted",
 		description: "calibrated probability that a post's or report's text targets a person (models/targeted)",
 	},
+	// The bot detector's (when the bot model is served; 0 otherwise).
+	{
+		name: "account.bot",
+		description:
+			"bot score of an account from its profile and activity: the share of reference humans it scores above, on signup, profile change and as posts accumulate (models/bot)",
+	},
+	{
+		name: "text.unwanted",
+		description:
+			"probability that a reply or mention is unwanted by its target: text scores with the pair's relationship, pile-on, the author's reports, labels and age (models/unwanted)",
+	},
 ];
 
 export function defaultEnv(over: Partial<RulesEnv> = {}): RulesEnv {

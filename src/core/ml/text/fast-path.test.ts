@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_FEATURES, Featurizer } from "./features.ts";
-import { loadTextModel } from "./model.ts";
+import { loadTextModel, TextModelSet } from "./model.ts";
 import { normalizeTokens, normalizeTokensReference } from "./normalize.ts";
 
 /** A few hundred varied texts: obfuscated, emoji, long, empty, non-Latin, links, mentions. */
@@ -47,6 +47,22 @@ test("the single-pass normaliser gives the reference tokens", () => {
 	for (const t of texts()) assert.deepEqual(normalizeTokens(t), normalizeTokensReference(t), JSON.stringify(t));
 });
 
+test("the single-pass normaliser gives the reference tokens for symbol-laden ASCII words", () => {
+	// Short words from few letters, digits and every in-word symbol: edges, l33t, runs, spelled-out.
+	const alphabet = [..."aab0134579@$!|.-_*'eeoo"];
+	let seed = 11;
+	const rnd = (n: number) => {
+		seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+		return seed % n;
+	};
+	for (let i = 0; i < 20_000; i++) {
+		let w = "";
+		for (let k = 1 + rnd(9); k > 0; k--) w += alphabet[rnd(alphabet.length)];
+		const t = `x ${w} y`;
+		assert.deepEqual(normalizeTokens(t), normalizeTokensReference(t), JSON.stringify(t));
+	}
+});
+
 test("dot equals the dot product with the sparse vector", () => {
 	const f = new Featurizer({ ...DEFAULT_FEATURES, bits: 16 });
 	const w = new Float32Array(f.size);
@@ -60,9 +76,48 @@ test("dot equals the dot product with the sparse vector", () => {
 	}
 });
 
+test("dot is unchanged when its token cache starts over mid-text or meets a token longer than it", () => {
+	const f = new Featurizer({ ...DEFAULT_FEATURES, bits: 16 });
+	const w = new Float32Array(f.size);
+	for (let i = 0; i < w.length; i++) w[i] = Math.cos(i * 7.31) * 2;
+	const want = (tokens: string[]) => {
+		const x = f.vectorizeTokens(tokens);
+		let s = 0;
+		for (let k = 0; k < x.indices.length; k++) s += (w[x.indices[k] as number] as number) * (x.values[k] as number);
+		return s;
+	};
+	// 40,000 distinct tokens: more than the cache keeps, so it starts over while reading them.
+	const many = Array.from({ length: 40_000 }, (_, i) => `w${i.toString(36)}`);
+	const long = ["ab", "x".repeat(120_000) + "yz".repeat(20_000), "ab"];
+	for (const tokens of [many, long, many.slice(0, 50), long]) {
+		const got = f.dot(tokens, w);
+		assert.ok(Math.abs(got - want(tokens)) < 1e-9, `${tokens.length} tokens: ${got} vs ${want(tokens)}`);
+	}
+});
+
 test("shipped models score the same on the fast path as on the reference path", () => {
-	for (const name of ["abuse", "spam"]) {
+	for (const name of ["abuse", "spam", "hate", "targeted"]) {
 		const m = loadTextModel(new URL(`../../../../models/${name}`, import.meta.url).pathname);
 		for (const t of texts()) assert.ok(Math.abs(m.score(t) - m.scoreReference(t)) < 1e-9, `${name}: ${t}`);
 	}
+});
+
+test("a set of models scores each text once, each model's score to the bit", () => {
+	const names = ["abuse", "spam", "hate", "targeted"];
+	const models = names.map((n) => loadTextModel(new URL(`../../../../models/${n}`, import.meta.url).pathname));
+	const set = new TextModelSet(models);
+	const views = names.map((_, k) => set.classifier(k));
+	for (const t of texts()) {
+		const got = [...set.scores(t)];
+		models.forEach((m, k) => {
+			assert.equal(got[k], m.score(t), `${names[k]}: ${t}`);
+			assert.equal(views[k]?.score(t), got[k]);
+		});
+	}
+	assert.equal(set.classifier(2, "hate2").name, "hate2");
+	assert.deepEqual(set.classifier(0).explain("you idiot", 2), models[0]?.explain("you idiot", 2));
+	const other = loadTextModel(new URL("../../../../models/spam", import.meta.url).pathname);
+	(other.meta as { features: object }).features = { ...other.meta.features, charMaxN: 4 };
+	assert.throws(() => new TextModelSet([models[0] as typeof other, other]), /other feature settings/);
+	assert.throws(() => new TextModelSet([]), /at least one/);
 });

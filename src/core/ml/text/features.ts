@@ -32,8 +32,13 @@ const FNV_PRIME = 0x01000193;
 const SEED_WORD = 0x9e3779b9;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
-/** Distinct tokens {@link Featurizer.dot} keeps the buckets of (about 1-2 MB at most). */
-const TOKEN_CACHE = 16_384;
+/** Token slots of {@link Featurizer.dotMany}'s cache (at most half used before it starts over). */
+const TOKEN_SLOTS = 1 << 15;
+/** n-gram entries the cache holds before it starts over: 2 MB of buckets, and 2 MB of weights per model. */
+const TOKEN_ARENA = 1 << 19;
+/** 1 + ln c for the counts a text usually has: the sublinear TF without a log call. */
+const TF = Float64Array.from({ length: 64 }, (_, c) => (c === 0 ? 0 : c === 1 ? 1 : 1 + Math.log(c)));
+const tf = (c: number): number => (c < 64 ? (TF[c] as number) : 1 + Math.log(c));
 
 /** One FNV-1a step over a UTF-16 code unit (as two bytes). */
 function step(h: number, code: number): number {
@@ -76,13 +81,23 @@ export class Featurizer {
 	private readonly mask: number;
 	private readonly counts: Float32Array;
 	private readonly touched: Int32Array;
-	/** {@link dot}'s scratch table: bucket per slot (-1 empty), its count and block, the slots used. */
+	/**
+	 * {@link dot}'s scratch table: bucket per slot (-1 empty), its count, block and weight, and the
+	 * slots used in first-touch order.
+	 */
 	private slots = new Int32Array(4096).fill(-1);
 	private slotCounts = new Int32Array(4096);
 	private slotBlocks = new Uint8Array(4096);
+	/** `k` weights per slot (one per weight vector of the call), at `slot * k`. */
+	private slotWeights = new Float32Array(4096);
 	private used = new Int32Array(4096);
-	/** {@link dot}'s per-token buckets (word and char n-grams), cleared when it reaches TOKEN_CACHE. */
-	private readonly tokenCache = new Map<string, Int32Array>();
+	/** {@link dotMany}'s slots of the bigrams whose weights are still to read. */
+	private late = new Int32Array(256);
+	/** {@link dot}'s one weight vector and result, kept so that a call allocates nothing. */
+	private one: readonly Float32Array[] = [];
+	private readonly oneOut = new Float64Array(1);
+	/** {@link dot}'s token cache, made on first use (training never needs it). */
+	private cache: TokenCache | undefined;
 	private readonly blockOf: Uint8Array;
 
 	constructor(settings: FeatureSettings = DEFAULT_FEATURES) {
@@ -123,122 +138,190 @@ export class Featurizer {
 		}
 	}
 
-	/** A token's word bucket followed by its char n-gram buckets, in {@link walk}'s order. */
-	private tokenBuckets(tok: string): Int32Array {
-		const { charMinN, charMaxN } = this.settings;
-		const mask = this.mask;
-		const len = tok.length + 2;
-		let count = 1;
-		for (let i = 0; i < len; i++) count += Math.max(0, Math.min(charMaxN, len - i) - charMinN + 1);
-		const out = new Int32Array(count);
-		let h = FNV_OFFSET ^ SEED_WORD;
-		for (let i = 0; i < tok.length; i++) h = step(h, tok.charCodeAt(i));
-		out[0] = fmix(h) & mask;
-		let q = 1;
-		const seedC = FNV_OFFSET ^ SEED_CHAR;
-		for (let i = 0; i < len; i++) {
-			h = seedC;
-			for (let n = 1; n <= charMaxN && i + n <= len; n++) {
-				const j = i + n - 1;
-				h = step(h, j === 0 || j === len - 1 ? 32 : tok.charCodeAt(j - 1));
-				if (n >= charMinN) out[q++] = fmix(h) & mask;
-			}
-		}
-		return out;
-	}
-
 	/**
 	 * Σ weights[b]·value[b] over the feature vector of `tokens`, without building the vector: the
 	 * same as the dot product of `weights` with {@link vectorizeTokens}'s output (each value rounded
-	 * to Float32 as there), up to the order of the additions. Counts go into reusable buffers, then
-	 * the two block norms, then the sum.
+	 * to Float32 as there), up to the order of the additions. See {@link dotMany}.
 	 */
 	dot(tokens: readonly string[], weights: Float32Array): number {
+		if (this.one[0] !== weights) this.one = [weights];
+		this.dotMany(tokens, this.one, this.oneOut);
+		return this.oneOut[0] as number;
+	}
+
+	/**
+	 * {@link dot} for several weight vectors at once (models that share these feature settings):
+	 * the text is counted once and `out[k]` gets what `dot(tokens, weights[k])` gives, to the bit.
+	 * Counts go into a small reusable open-addressing table (it stays in cache; the dense 2^bits
+	 * arrays do not), then come the two block norms, then the sums. A token's word and char n-gram
+	 * buckets, and their weights in every vector, come from a cache: the weights are read from
+	 * memory laid out per token instead of from 4 MB of hashed buckets per model, where each read
+	 * was a cache miss.
+	 * @example fz.dotMany(normalizeTokens(text), [abuse.weights, hate.weights], out) // out[0], out[1]
+	 */
+	dotMany(tokens: readonly string[], weights: readonly Float32Array[], out: Float64Array): void {
 		const { wordMaxN, charMaxN } = this.settings;
 		const mask = this.mask;
-		// An open-addressing table sized for every feature the tokens can emit, so that the counts
-		// stay in cache (the dense 2^bits arrays do not).
+		const K = weights.length;
 		let most = 0;
 		for (let t = 0; t < tokens.length; t++) most += 2 + ((tokens[t] as string).length + 2) * charMaxN;
-		let cap = this.slots.length;
-		if (2 * most > cap) {
-			while (2 * most > cap) cap *= 2;
-			this.slots = new Int32Array(cap).fill(-1);
-			this.slotCounts = new Int32Array(cap);
-			this.slotBlocks = new Uint8Array(cap);
-			this.used = new Int32Array(cap);
-		}
+		if (2 * most > this.slots.length || this.slotWeights.length < this.slots.length * K) this.grow(2 * most, K);
 		const slots = this.slots;
 		const slotCounts = this.slotCounts;
 		const slotBlocks = this.slotBlocks;
+		const slotWeights = this.slotWeights;
 		const used = this.used;
+		// The smallest power of two at least twice the n-grams the tokens can emit: a denser table
+		// (fewer cache lines touched) than the whole scratch array.
+		let cap = 256;
+		while (cap < 2 * most) cap *= 2;
 		const smask = cap - 1;
+		let cache = this.cache;
+		if (cache === undefined || !cache.holds(weights)) {
+			cache = new TokenCache(weights);
+			this.cache = cache;
+		}
+		if (tokens.length > this.late.length) this.late = new Int32Array(2 * tokens.length);
+		const late = this.late;
+		let nLate = 0;
+		const bigrams = wordMaxN >= 2;
+		const seedW = FNV_OFFSET ^ SEED_WORD;
 		let n = 0;
-		const seedB = FNV_OFFSET ^ SEED_BIGRAM;
-		const cache = this.tokenCache;
-		let prev = "";
+		let prefix = 0;
 		for (let t = 0; t < tokens.length; t++) {
 			const tok = tokens[t] as string;
 			const tl = tok.length;
-			let own = cache.get(tok);
-			if (own === undefined) {
-				own = this.tokenBuckets(tok);
-				if (cache.size >= TOKEN_CACHE) cache.clear();
-				cache.set(tok, own);
+			// The word's hash (which finds it in the cache) and the bigram's, from the cached hash of
+			// "previous-token " on, in one pass over the letters.
+			let hw = seedW;
+			let hb = prefix;
+			for (let i = 0; i < tl; i++) {
+				const c = tok.charCodeAt(i);
+				hw = step(hw, c);
+				hb = step(hb, c);
 			}
+			const fw = fmix(hw);
+			let slot = cache.find(tok, fw);
+			if (slot < 0) slot = this.fill(cache, tok, fw);
+			prefix = cache.prefixes[slot] as number;
+			const bs = cache.buckets;
+			const ws = cache.ws;
+			const from = cache.starts[slot] as number;
+			const to = from + (cache.lengths[slot] as number);
 			// The word first, then the bigram, then the char n-grams: the order of first touch
 			// decides a colliding bucket's block, as in vectorizeTokens.
-			n = this.countSlot(own[0] as number, 0, n, smask);
-			if (wordMaxN >= 2 && t > 0) {
-				let h = seedB;
-				for (let i = 0; i < prev.length; i++) h = step(h, prev.charCodeAt(i));
-				h = step(h, 32);
-				for (let i = 0; i < tl; i++) h = step(h, tok.charCodeAt(i));
-				n = this.countSlot(fmix(h) & mask, 0, n, smask);
+			for (let q = from; q < to; q++) {
+				const b = bs[q] as number;
+				let at = b & smask;
+				let s = slots[at] as number;
+				while (s !== b && s !== -1) {
+					at = (at + 1) & smask;
+					s = slots[at] as number;
+				}
+				if (s === -1) {
+					slots[at] = b;
+					slotBlocks[at] = q === from ? 0 : 1;
+					for (let k = 0; k < K; k++) slotWeights[at * K + k] = ws[q * K + k] as number;
+					used[n++] = at;
+				}
+				slotCounts[at] = (slotCounts[at] as number) + 1;
+				if (q === from && bigrams && t > 0) {
+					const bb = fmix(hb) & mask;
+					at = bb & smask;
+					s = slots[at] as number;
+					while (s !== bb && s !== -1) {
+						at = (at + 1) & smask;
+						s = slots[at] as number;
+					}
+					if (s === -1) {
+						slots[at] = bb;
+						slotBlocks[at] = 0;
+						// A new bigram's weights are read after the loop (see below).
+						late[nLate++] = at;
+						used[n++] = at;
+					}
+					slotCounts[at] = (slotCounts[at] as number) + 1;
+				}
 			}
-			prev = tok;
-			for (let q = 1; q < own.length; q++) {
-				n = this.countSlot(own[q] as number, 1, n, smask);
+		}
+		// The bigrams' weights are spread over the whole tables (a cache miss each): read in a short
+		// loop of their own, they wait for memory together rather than one after another.
+		for (let k = 0; k < K; k++) {
+			const w = weights[k] as Float32Array;
+			for (let j = 0; j < nLate; j++) {
+				const at = late[j] as number;
+				slotWeights[at * K + k] = w[slots[at] as number] as number;
 			}
 		}
 		let norm0 = 0;
 		let norm1 = 0;
 		for (let i = 0; i < n; i++) {
 			const at = used[i] as number;
-			const c = slotCounts[at] as number;
-			const v = c === 1 ? 1 : 1 + Math.log(c);
+			const v = tf(slotCounts[at] as number);
 			if (slotBlocks[at] === 0) norm0 += v * v;
 			else norm1 += v * v;
 		}
 		const scale0 = Math.SQRT1_2 / Math.sqrt(norm0 || 1);
 		const scale1 = Math.SQRT1_2 / Math.sqrt(norm1 || 1);
-		let sum = 0;
+		out.fill(0, 0, K);
 		for (let i = 0; i < n; i++) {
 			const at = used[i] as number;
-			const c = slotCounts[at] as number;
-			const v = Math.fround(c === 1 ? 1 : 1 + Math.log(c));
-			sum += (weights[slots[at] as number] as number) * Math.fround(v * (slotBlocks[at] === 0 ? scale0 : scale1));
+			const v = Math.fround(tf(slotCounts[at] as number));
+			const x = Math.fround(v * (slotBlocks[at] === 0 ? scale0 : scale1));
+			for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (slotWeights[at * K + k] as number) * x;
 			slots[at] = -1;
 			slotCounts[at] = 0;
 		}
-		return sum;
+	}
+
+	/** Makes {@link dotMany}'s scratch table at least `size` slots (a power of two) of `k` weights each. */
+	private grow(size: number, k: number): void {
+		let cap = this.slots.length;
+		while (size > cap) cap *= 2;
+		this.slots = new Int32Array(cap).fill(-1);
+		this.slotCounts = new Int32Array(cap);
+		this.slotBlocks = new Uint8Array(cap);
+		this.slotWeights = new Float32Array(cap * k);
+		this.used = new Int32Array(cap);
 	}
 
 	/**
-	 * Counts bucket `b` (of `block`) in `dot`'s open-addressing table; a bucket seen for the first
-	 * time takes its block and joins `used` at `n`. Returns the new `n`.
+	 * Adds `tok` to the cache: its word bucket `word`, then its char n-gram buckets in
+	 * {@link walk}'s order, each with its weight. Returns its slot in the cache.
 	 */
-	private countSlot(b: number, block: 0 | 1, n: number, smask: number): number {
-		const slots = this.slots;
-		let at = b & smask;
-		while (slots[at] !== b && slots[at] !== -1) at = (at + 1) & smask;
-		if (slots[at] === -1) {
-			slots[at] = b;
-			this.slotBlocks[at] = block;
-			this.used[n++] = at;
+	private fill(cache: TokenCache, tok: string, fw: number): number {
+		const { charMinN, charMaxN } = this.settings;
+		const mask = this.mask;
+		const len = tok.length + 2;
+		let count = 1;
+		for (let i = 0; i < len; i++) count += Math.max(0, Math.min(charMaxN, len - i) - charMinN + 1);
+		const slot = cache.add(tok, fw, count);
+		const from = cache.starts[slot] as number;
+		const bs = cache.buckets;
+		const ws = cache.ws;
+		const weights = cache.weights;
+		const K = weights.length;
+		const word = fw & mask;
+		let hb = FNV_OFFSET ^ SEED_BIGRAM;
+		for (let i = 0; i < tok.length; i++) hb = step(hb, tok.charCodeAt(i));
+		cache.prefixes[slot] = step(hb, 32);
+		bs[from] = word;
+		let q = from + 1;
+		const seedC = FNV_OFFSET ^ SEED_CHAR;
+		for (let i = 0; i < len; i++) {
+			let h = seedC;
+			for (let n = 1; n <= charMaxN && i + n <= len; n++) {
+				const j = i + n - 1;
+				h = step(h, j === 0 || j === len - 1 ? 32 : tok.charCodeAt(j - 1));
+				if (n >= charMinN) bs[q++] = fmix(h) & mask;
+			}
 		}
-		this.slotCounts[at] = (this.slotCounts[at] as number) + 1;
-		return n;
+		// The weights of each vector in a loop of its own: independent reads, waiting together.
+		for (let k = 0; k < K; k++) {
+			const w = weights[k] as Float32Array;
+			for (let j = from; j < q; j++) ws[j * K + k] = w[bs[j] as number] as number;
+		}
+		return slot;
 	}
 
 	/** The feature vector of a raw text (normalised first). */
@@ -279,5 +362,70 @@ export class Featurizer {
 			counts[b] = 0;
 		}
 		return { indices, values };
+	}
+}
+
+/**
+ * {@link Featurizer.dotMany}'s cache of tokens: per token, its entries (the word bucket, then the
+ * char n-gram buckets) and their weights in each vector, in two arenas, found through an open-addressing
+ * table keyed by the token's word hash. When the table is half full or the arenas are full it
+ * starts over: no object per token, nothing for the garbage collector.
+ */
+class TokenCache {
+	buckets = new Int32Array(TOKEN_ARENA);
+	/** The weights of entry `q` in each vector `k`, at `q * weights.length + k`. */
+	ws: Float32Array;
+	private readonly keys: (string | undefined)[] = new Array(TOKEN_SLOTS).fill(undefined);
+	readonly starts = new Int32Array(TOKEN_SLOTS);
+	readonly lengths = new Int32Array(TOKEN_SLOTS);
+	/** The FNV state of a bigram after "token ": what the next token's letters continue. */
+	readonly prefixes = new Int32Array(TOKEN_SLOTS);
+	private tokens = 0;
+	private top = 0;
+
+	constructor(readonly weights: readonly Float32Array[]) {
+		this.weights = [...weights];
+		this.ws = new Float32Array(TOKEN_ARENA * weights.length);
+	}
+
+	/** True when the cache was made for these weight vectors, in this order. */
+	holds(weights: readonly Float32Array[]): boolean {
+		if (weights.length !== this.weights.length) return false;
+		for (let k = 0; k < weights.length; k++) if (weights[k] !== this.weights[k]) return false;
+		return true;
+	}
+
+	/** The slot of `tok` (whose word hash is `fw`), or -1 when it is not cached. */
+	find(tok: string, fw: number): number {
+		const keys = this.keys;
+		let at = (fw >>> 8) & (TOKEN_SLOTS - 1);
+		for (;;) {
+			const k = keys[at];
+			if (k === undefined) return -1;
+			if (k === tok) return at;
+			at = (at + 1) & (TOKEN_SLOTS - 1);
+		}
+	}
+
+	/** A slot for `tok` with room for `count` entries from `starts[slot]` (starting over when full). */
+	add(tok: string, fw: number, count: number): number {
+		if (2 * (this.tokens + 1) > TOKEN_SLOTS || this.top + count > this.buckets.length) {
+			this.keys.fill(undefined);
+			this.tokens = 0;
+			this.top = 0;
+			if (count > this.buckets.length) {
+				// One token longer than the arenas (a 100,000-letter word): room for it alone.
+				this.buckets = new Int32Array(count);
+				this.ws = new Float32Array(count * this.weights.length);
+			}
+		}
+		let at = (fw >>> 8) & (TOKEN_SLOTS - 1);
+		while (this.keys[at] !== undefined) at = (at + 1) & (TOKEN_SLOTS - 1);
+		this.keys[at] = tok;
+		this.starts[at] = this.top;
+		this.lengths[at] = count;
+		this.top += count;
+		this.tokens++;
+		return at;
 	}
 }

@@ -44,7 +44,8 @@ export class TextModel implements TextClassifier {
 
 	constructor(
 		readonly meta: TextModelMeta,
-		private readonly weights: Float32Array,
+		/** One weight per hash bucket (read by TextModelSet; not to be changed). */
+		readonly weights: Float32Array,
 	) {
 		this.name = meta.name;
 		this.threshold = meta.threshold;
@@ -77,7 +78,8 @@ export class TextModel implements TextClassifier {
 		return this.calibrate(this.marginReference(text));
 	}
 
-	private calibrate(margin: number): number {
+	/** The calibrated probability of a margin (Platt scaling). */
+	calibrate(margin: number): number {
 		const z = this.meta.platt.a * margin + this.meta.platt.b;
 		return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 	}
@@ -101,6 +103,61 @@ export class TextModel implements TextClassifier {
 			}))
 			.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight) || (p.feature < q.feature ? -1 : 1))
 			.slice(0, k);
+	}
+}
+
+/**
+ * Text models that share one feature setting, scored together: a text is normalised and counted
+ * once for all of them (Featurizer.dotMany), and each model's probability is the one its own
+ * `score` gives, to the bit. The last text's scores are remembered, so the detectors that read
+ * the same post (one per model, and the unwanted detector) pay for it once.
+ * @example
+ * const set = new TextModelSet([abuse, hate]);
+ * set.scores("you idiot") // Float64Array [0.93, 0.41]; set.classifier(1).score("you idiot") // 0.41, not recomputed
+ */
+export class TextModelSet {
+	private readonly fz: Featurizer;
+	private readonly weights: Float32Array[];
+	private readonly margins: Float64Array;
+	private readonly last: Float64Array;
+	private lastText: string | undefined;
+
+	constructor(readonly models: readonly TextModel[]) {
+		const first = models[0];
+		if (!first) throw new Error("a text model set needs at least one model");
+		const key = JSON.stringify(first.meta.features);
+		for (const m of models)
+			if (JSON.stringify(m.meta.features) !== key)
+				throw new Error(`text model "${m.name}" has other feature settings than "${first.name}": score it apart`);
+		this.fz = new Featurizer(first.meta.features);
+		this.weights = models.map((m) => m.weights);
+		this.margins = new Float64Array(models.length);
+		this.last = new Float64Array(models.length);
+	}
+
+	/** Every model's probability for `text`, in order (a buffer the next new text overwrites). */
+	scores(text: string): Float64Array {
+		if (text !== this.lastText) {
+			this.lastText = undefined;
+			this.fz.dotMany(normalizeTokens(text), this.weights, this.margins);
+			this.models.forEach((m, k) => {
+				this.last[k] = m.calibrate(m.meta.bias + (this.margins[k] as number));
+			});
+			this.lastText = text;
+		}
+		return this.last;
+	}
+
+	/** Model `k` as a classifier named `name` (default its own) whose score comes from {@link scores}. */
+	classifier(k: number, name?: string): TextClassifier & { explain(text: string, n?: number): Contribution[] } {
+		const m = this.models[k];
+		if (!m) throw new Error(`no model ${k} in the set`);
+		return {
+			name: name ?? m.name,
+			threshold: m.threshold,
+			score: (text: string) => this.scores(text)[k] as number,
+			explain: (text: string, n?: number) => m.explain(text, n),
+		};
 	}
 }
 

@@ -160,7 +160,55 @@ function normalizeWordFast(raw: string): string {
 			break;
 		}
 	}
-	return plain ? raw : normalizeWord(raw);
+	return plain ? raw : (normalizeAsciiWord(raw) ?? normalizeWord(raw));
+}
+
+/** ASCII codes: 1 for the edge punctuation EDGE_PUNCT strips, 2 for SPLIT_SPELLING's separators. */
+const ASCII_PUNCT = new Uint8Array(128);
+for (const c of ".-_'*!|") ASCII_PUNCT[c.charCodeAt(0)] = 1;
+for (const c of ".-_*") ASCII_PUNCT[c.charCodeAt(0)] = (ASCII_PUNCT[c.charCodeAt(0)] as number) | 2;
+/** LEET by code: the letter's code, or 0. */
+const LEET_CODE = new Uint8Array(128);
+for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
+
+/**
+ * {@link normalizeWord} of an ASCII word in one loop, without regular expressions: undefined
+ * when the word is not ASCII or might be spelled out ("f.u.c.k"), for normalizeWord to do.
+ * Homoglyphs are never ASCII, so only l33t folding applies.
+ */
+function normalizeAsciiWord(raw: string): string | undefined {
+	const len = raw.length;
+	for (let k = 0; k < len; k++) if (raw.charCodeAt(k) >= 128) return undefined;
+	if (len >= 5 && (ASCII_PUNCT[raw.charCodeAt(1)] as number) & 2) return undefined;
+	let i = 0;
+	let j = len;
+	while (i < j && (ASCII_PUNCT[raw.charCodeAt(i)] as number) & 1) i++;
+	while (j > i && (ASCII_PUNCT[raw.charCodeAt(j - 1)] as number) & 1) j--;
+	if (i === j) return raw.includes("!") ? "!" : "";
+	let digits = 0;
+	let letter = false;
+	for (let k = i; k < j; k++) {
+		const c = raw.charCodeAt(k);
+		if (c >= 48 && c <= 57) digits++;
+		else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) letter = true;
+	}
+	const leet = letter && (digits * 2 <= j - i || j - i <= 6);
+	// Fold, drop . ' _, and cap runs at two, as the three steps of normalizeWord do one by one.
+	let out = "";
+	let last = -1;
+	let before = -1;
+	for (let k = i; k < j; k++) {
+		let c = raw.charCodeAt(k);
+		if (leet) {
+			const l = LEET_CODE[c] as number;
+			if (l !== 0) c = l;
+		}
+		if (c === 46 || c === 39 || c === 95 || (c === last && c === before)) continue;
+		before = last;
+		last = c;
+		out += String.fromCharCode(c);
+	}
+	return out;
 }
 
 const SINGLE_SPLIT = /[$@|*!]/u;
