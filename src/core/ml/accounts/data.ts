@@ -9,9 +9,8 @@
  * const set = loadAccountSet(join(trainingDataDir(), "accounts"), "cresci2015");
  * set.rows.length // 2818
  */
-import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseCsv, TextDataError } from "../text/data.ts";
+import { parseCsv, readTextFile, TextDataError } from "../text/data.ts";
 import { type AccountProfile, EMPTY_PROFILE } from "./profile.ts";
 import { parseDate, twitterProfile, type UserRecord } from "./twitter.ts";
 
@@ -98,8 +97,8 @@ export function loadAccountSet(accountsDir: string, name: AccountSetName, checkC
 		const source = `${name}/${f.part}`;
 		const part =
 			f.format === "caverlee"
-				? parseCaverlee(read(path), path, f.label, source)
-				: parseUsers(read(path), path, f.label, source);
+				? parseCaverlee(readTextFile(path), path, f.label, source)
+				: parseUsers(readTextFile(path), path, f.label, source);
 		if (checkCounts && part.length !== f.rows)
 			throw new Error(`${path}: ${part.length} rows, DATA.md says ${f.rows} (a different copy of the data?)`);
 		rows.push(...part);
@@ -113,17 +112,8 @@ export function loadAccountSet(accountsDir: string, name: AccountSetName, checkC
  * `bulwark eval accounts --data`. A file without `label` is refused.
  */
 export function loadLabelledAccounts(path: string): AccountSet {
-	const rows = parseUsers(read(path), path, "column", basename(path));
+	const rows = parseUsers(readTextFile(path), path, "column", basename(path));
 	return { name: basename(path), rows, files: [path] };
-}
-
-function read(path: string): string {
-	try {
-		return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
-	} catch (err) {
-		const code = (err as NodeJS.ErrnoException).code;
-		throw new Error(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
-	}
 }
 
 /**

@@ -64,11 +64,11 @@ export function loadTextData(path: string, options: LoadTextOptions = {}): TextD
 		return {
 			format,
 			path,
-			rows: parseTweetEval(read(textPath), read(labelsPath), textPath, labelsPath),
+			rows: parseTweetEval(readTextFile(textPath), readTextFile(labelsPath), textPath, labelsPath),
 			skipped: 0,
 		};
 	}
-	const text = read(path);
+	const text = readTextFile(path);
 	switch (format) {
 		case "jsonl":
 			return { format, path, rows: parseJsonl(text, path), skipped: 0 };
@@ -125,7 +125,8 @@ export function packageRoot(): string {
 	}
 }
 
-function read(path: string): string {
+/** A UTF-8 text file without its byte-order mark; throws naming the file ("no such file" when missing). */
+export function readTextFile(path: string): string {
 	try {
 		return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
 	} catch (err) {
