@@ -5,6 +5,7 @@ import { byKind } from "./commands/by-kind.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { entityCommand } from "./commands/entity.ts";
 import { evalAccountsCommand } from "./commands/eval-accounts.ts";
+import { evalObfuscationCommand } from "./commands/eval-obfuscation.ts";
 import { evalTextCommand } from "./commands/eval-text.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
@@ -38,7 +39,12 @@ export const COMMANDS: Record<string, Command> = {
 	rules: rulesCommand,
 	backtest: backtestCommand,
 	demo: demoCommand,
-	eval: byKind("eval", { text: evalTextCommand, accounts: evalAccountsCommand, unwanted: evalUnwantedCommand }),
+	eval: byKind("eval", {
+		text: evalTextCommand,
+		obfuscation: evalObfuscationCommand,
+		accounts: evalAccountsCommand,
+		unwanted: evalUnwantedCommand,
+	}),
 	train: byKind("train", { text: trainTextCommand, accounts: trainAccountsCommand, unwanted: trainUnwantedCommand }),
 };
 

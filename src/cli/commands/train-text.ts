@@ -1,7 +1,9 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadTextData, type TextRow, trainingDataDir } from "../../core/ml/text/data.ts";
+import { DEFAULT_FEATURES, type FeatureSettings } from "../../core/ml/text/features.ts";
 import { encodeTextModel, loadTextModel } from "../../core/ml/text/model.ts";
+import { NORMALIZE_VERSIONS, type NormalizeVersion } from "../../core/ml/text/normalize.ts";
 import {
 	type LabelledTexts,
 	stratifiedSplit,
@@ -91,7 +93,8 @@ export interface TrainTextSummary {
 }
 
 export const trainTextCommand: Command = {
-	usage: "train text --model abuse|hate|spam|targeted [--data-dir DIR] [--out models] [--seed N] [--precision P]",
+	usage:
+		"train text --model abuse|hate|spam|targeted [--data-dir DIR] [--out models] [--seed N] [--precision P] [--normalize 1|2]",
 	summary: "trains a text model (hashed n-grams, logistic regression) and writes models/NAME with a model card",
 	options: {
 		model: { type: "string" },
@@ -99,6 +102,7 @@ export const trainTextCommand: Command = {
 		out: { type: "string" },
 		seed: { type: "string" },
 		precision: { type: "string" },
+		normalize: { type: "string" },
 	},
 	async run(pos, flags) {
 		if (pos[0] !== "text") throw new Error("usage: bulwark train text --model NAME (only text models so far)");
@@ -113,7 +117,13 @@ export const trainTextCommand: Command = {
 		const dataDir = typeof flags["data-dir"] === "string" ? resolve(flags["data-dir"]) : trainingDataDir();
 		const out = resolve(typeof flags.out === "string" ? flags.out : "models");
 		const summaries: TrainTextSummary[] = [];
-		for (const name of names) summaries.push(trainOne(name, dataDir, out, seed, precision));
+		const version = flags.normalize === undefined ? 1 : Number(flags.normalize);
+		if (!(NORMALIZE_VERSIONS as readonly number[]).includes(version))
+			throw new Error(`--normalize must be one of ${NORMALIZE_VERSIONS.join(", ")}, got ${flags.normalize}`);
+		// Version 1 is written as no key at all: the artifacts trained before versions existed.
+		const features: FeatureSettings =
+			version === 1 ? DEFAULT_FEATURES : { ...DEFAULT_FEATURES, normalize: version as NormalizeVersion };
+		for (const name of names) summaries.push(trainOne(name, dataDir, out, seed, precision, features));
 		if (flags.json) process.stdout.write(`${JSON.stringify(summaries)}\n`);
 		else
 			process.stdout.write(
@@ -152,7 +162,14 @@ export const trainTextCommand: Command = {
 	},
 };
 
-function trainOne(name: string, dataDir: string, out: string, seed: number, precision?: number): TrainTextSummary {
+function trainOne(
+	name: string,
+	dataDir: string,
+	out: string,
+	seed: number,
+	precision: number | undefined,
+	features: FeatureSettings,
+): TrainTextSummary {
 	const recipe = TEXT_RECIPES[name] as Recipe;
 	const progress = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
 	progress(`reading ${recipe.describe} from ${dataDir}`);
@@ -162,6 +179,7 @@ function trainOne(name: string, dataDir: string, out: string, seed: number, prec
 		train: data.train,
 		val: data.val,
 		seed,
+		features,
 		targetPrecision: precision,
 		onProgress: progress,
 	});
@@ -232,7 +250,7 @@ Binary classifier: positive class 1. Trained by \`bulwark train text --model ${m
 - Train: ${r.trainRows} rows (${r.trainPositives} positive); validation: ${r.valRows} rows (${r.valPositives} positive)
 
 ## Method
-Normalised text (NFKC, lower case, homoglyphs, l33t, stretched and spaced-out letters; \`@user\`, \`url\`, emoji as tokens),
+Normalised text, version ${m.features.normalize ?? 1} (NFKC, lower case, homoglyphs, l33t, stretched and spaced-out letters; \`@user\`, \`url\`, emoji as tokens${m.features.normalize === 2 ? "; emoji inside words dropped, letter runs squeezed to one" : ""}),
 hashed word 1-${m.features.wordMaxN}-grams and char ${m.features.charMinN}-${m.features.charMaxN}-grams into 2^${m.features.bits} buckets,
 sublinear TF, each block L2-normalised. L2 logistic regression (L-BFGS, full batch, deterministic), class weight ${r.classWeight}.
 The L2 strength and NB-SVM scaling were chosen on validation macro-F1 (at the best threshold); Platt scaling

@@ -45,6 +45,7 @@ function texts(): string[] {
 
 test("the single-pass normaliser gives the reference tokens", () => {
 	for (const t of texts()) assert.deepEqual(normalizeTokens(t), normalizeTokensReference(t), JSON.stringify(t));
+	for (const t of texts()) assert.deepEqual(normalizeTokens(t, 2), normalizeTokensReference(t, 2), JSON.stringify(t));
 });
 
 test("the single-pass normaliser gives the reference tokens for symbol-laden ASCII words", () => {

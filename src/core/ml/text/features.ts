@@ -8,7 +8,7 @@
  * const f = new Featurizer(DEFAULT_FEATURES);
  * const v = f.vectorize("you are an idiot"); // { indices: Int32Array [...sorted], values: Float32Array [...] }
  */
-import { normalizeTokens } from "./normalize.ts";
+import { NORMALIZE_VERSIONS, type NormalizeVersion, normalizeTokens } from "./normalize.ts";
 
 export interface FeatureSettings {
 	/** log2 of the number of hash buckets (18-22). */
@@ -17,6 +17,8 @@ export interface FeatureSettings {
 	readonly wordMaxN: number;
 	readonly charMinN: number;
 	readonly charMaxN: number;
+	/** The text normalisation (see normalize.ts); absent means 1, what the first artifacts were trained with. */
+	readonly normalize?: NormalizeVersion;
 }
 
 export const DEFAULT_FEATURES: FeatureSettings = { bits: 20, wordMaxN: 2, charMinN: 2, charMaxN: 5 };
@@ -103,6 +105,8 @@ export class Featurizer {
 	constructor(settings: FeatureSettings = DEFAULT_FEATURES) {
 		if (!Number.isInteger(settings.bits) || settings.bits < 10 || settings.bits > 24)
 			throw new Error(`feature bits must be an integer in 10..24, got ${settings.bits}`);
+		if (settings.normalize !== undefined && !NORMALIZE_VERSIONS.includes(settings.normalize))
+			throw new Error(`feature normalize must be one of ${NORMALIZE_VERSIONS.join(", ")}, got ${settings.normalize}`);
 		this.settings = settings;
 		this.size = 2 ** settings.bits;
 		this.mask = this.size - 1;
@@ -324,9 +328,14 @@ export class Featurizer {
 		return slot;
 	}
 
+	/** The tokens of a raw text under these settings' normalisation. */
+	tokens(text: string): string[] {
+		return normalizeTokens(text, this.settings.normalize ?? 1);
+	}
+
 	/** The feature vector of a raw text (normalised first). */
 	vectorize(text: string): SparseVector {
-		return this.vectorizeTokens(normalizeTokens(text));
+		return this.vectorizeTokens(this.tokens(text));
 	}
 
 	vectorizeTokens(tokens: readonly string[]): SparseVector {

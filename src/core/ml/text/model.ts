@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FeatureSettings, Featurizer, featureName } from "./features.ts";
 import type { LoadTextModel, TextClassifier } from "./model-port.ts";
-import { normalizeTokens, normalizeTokensReference } from "./normalize.ts";
+import { NORMALIZE_VERSIONS, normalizeTokensReference } from "./normalize.ts";
 import type { TrainedTextModel } from "./train.ts";
 
 export const TEXT_MODEL_FORMAT = 1;
@@ -54,7 +54,7 @@ export class TextModel implements TextClassifier {
 
 	/** The raw linear score (log-odds before calibration), without materialising the vector. */
 	margin(text: string): number {
-		return this.meta.bias + this.fz.dot(normalizeTokens(text), this.weights);
+		return this.meta.bias + this.fz.dot(this.fz.tokens(text), this.weights);
 	}
 
 	/**
@@ -62,7 +62,7 @@ export class TextModel implements TextClassifier {
 	 * were trained with): what tests and `bench/text.ts` compare the fast path with.
 	 */
 	marginReference(text: string): number {
-		const x = this.fz.vectorizeTokens(normalizeTokensReference(text));
+		const x = this.fz.vectorizeTokens(normalizeTokensReference(text, this.meta.features.normalize ?? 1));
 		let m = this.meta.bias;
 		for (let k = 0; k < x.indices.length; k++)
 			m += (this.weights[x.indices[k] as number] as number) * (x.values[k] as number);
@@ -86,7 +86,7 @@ export class TextModel implements TextClassifier {
 
 	/** The k n-grams that push the score furthest (either way), for reviewers. */
 	explain(text: string, k = 5): Contribution[] {
-		const tokens = normalizeTokens(text);
+		const tokens = this.fz.tokens(text);
 		const x = this.fz.vectorizeTokens(tokens);
 		const value = new Map<number, number>();
 		x.indices.forEach((b, i) => {
@@ -139,7 +139,7 @@ export class TextModelSet {
 	scores(text: string): Float64Array {
 		if (text !== this.lastText) {
 			this.lastText = undefined;
-			this.fz.dotMany(normalizeTokens(text), this.weights, this.margins);
+			this.fz.dotMany(this.fz.tokens(text), this.weights, this.margins);
 			this.models.forEach((m, k) => {
 				this.last[k] = m.calibrate(m.meta.bias + (this.margins[k] as number));
 			});
@@ -203,6 +203,10 @@ export function decodeTextModel(json: string, bytes: Uint8Array, where: string):
 	const f = meta.features;
 	if (!f || !finite(f.bits) || meta.buckets !== 2 ** f.bits)
 		throw new Error(`${jsonFile}: buckets ${meta.buckets} do not match feature bits ${f?.bits}`);
+	if (f.normalize !== undefined && !NORMALIZE_VERSIONS.includes(f.normalize))
+		throw new Error(
+			`${jsonFile}: text normalisation ${f.normalize} is not one of ${NORMALIZE_VERSIONS.join(", ")} (upgrade)`,
+		);
 	if (!finite(meta.bias) || !finite(meta.platt?.a) || !finite(meta.platt?.b) || !finite(meta.threshold))
 		throw new Error(`${jsonFile}: bias, platt or threshold missing or not a number`);
 	if (bytes.length !== meta.buckets * 4 || bytes.length !== meta.weights?.bytes)

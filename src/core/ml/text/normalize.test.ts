@@ -30,3 +30,20 @@ test("normalize folds obfuscation and keeps placeholders", () => {
 test("obfuscated and clean spellings normalise alike", () => {
 	assert.deepEqual(normalizeTokens("Y 0 U   4re  an 1d10t!!!"), normalizeTokens("you are an idiot!"));
 });
+
+test("version 2 also drops emoji inside words, squeezes letter runs to one and folds more look-alikes", () => {
+	const cases: [string, string][] = [
+		["fu😡ck you", "fuck you"],
+		["i💀d👍🏽iot", "idiot"],
+		["wow 😡😡 ok", "wow 😡 😡 ok"],
+		["stuuuupid iiiddddddiot", "stupid idiot"],
+		["soooooo goood", "so god"],
+		["good feet", "good feet"],
+		["ɑпd ıdiот", "and idiot"],
+		["Y0U 4re an 1d10t", "you are an idiot"],
+	];
+	for (const [input, want] of cases) assert.equal(normalize(input, 2), want, input);
+	// Version 1 (what the first artifacts were trained with) is unchanged.
+	assert.equal(normalize("fu😡ck stuuuupid"), "fu 😡 ck stuupid");
+	assert.equal(normalize("fu😡ck stuuuupid", 1), "fu 😡 ck stuupid");
+});

@@ -67,6 +67,36 @@ const LEET: Record<string, string> = {
 	"|": "l",
 };
 
+/**
+ * Which normalisation a model was trained with (`features.normalize` in its model.json; absent
+ * means 1). Version 1 is the one above. Version 2 first undoes more obfuscation ({@link prepareV2})
+ * and then does the same. A model is only ever scored with its own version: changing version 1
+ * would change every shipped model's scores.
+ */
+export type NormalizeVersion = 1 | 2;
+export const NORMALIZE_VERSIONS: readonly NormalizeVersion[] = [1, 2];
+
+/** Look-alikes version 2 adds to {@link HOMOGLYPHS} (after lower-casing). */
+const MORE_HOMOGLYPHS: Record<string, string> = { ь: "b", п: "n", ɑ: "a", ı: "i", ȷ: "j", ʏ: "y", ᴄ: "c", ᴏ: "o" };
+const MORE_HOMOGLYPH_RE = new RegExp(`[${Object.keys(MORE_HOMOGLYPHS).join("")}]`, "gu");
+/** Emoji (with skin tones, variation selectors and joiners) between two letters of one word: "fu😡ck". */
+const IN_WORD_EMOJI = /(?<=\p{L})(?:\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\u200d|\ufe0f)+(?=\p{L})/gu;
+/** A letter written three times or more: "stuuuupid", "fuuuuck". */
+const RUN_OF_THREE = /(\p{L})\1{2,}/gu;
+
+/**
+ * Version 2's first pass over the raw text: emoji inside a word are dropped ("fu😡ck" -> "fuck"),
+ * runs of three or more of a letter become one ("stuuuupid" -> "stupid"; version 1 keeps two,
+ * which leaves "stuupid"), and a few more look-alikes are folded.
+ * @example prepareV2("Fu😡ck you sooooo stuuuupid") // "fuck you so stupid"
+ */
+export function prepareV2(text: string): string {
+	let s = (NOT_PLAIN_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase();
+	if (NOT_PLAIN_ASCII.test(s))
+		s = s.replace(IN_WORD_EMOJI, "").replace(MORE_HOMOGLYPH_RE, (c) => MORE_HOMOGLYPHS[c] as string);
+	return s.replace(RUN_OF_THREE, "$1");
+}
+
 export const USER = "@user";
 export const URL_TOKEN = "url";
 
@@ -217,7 +247,8 @@ const SINGLE_SPLIT = /[$@|*!]/u;
  * The normalised tokens of a text (see the module comment): one pass over code points with a
  * class table instead of the token regex; the same output as {@link normalizeTokensReference}.
  */
-export function normalizeTokens(text: string): string[] {
+export function normalizeTokens(text: string, version: NormalizeVersion = 1): string[] {
+	if (version === 2) text = prepareV2(text);
 	const s = (NOT_PLAIN_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase().replace(URL_RE, " \u0000 ");
 	const out: string[] = [];
 	// "f u c k", "y 0 u": runs of three or more single letters (or l33t digits) are one word.
@@ -292,7 +323,8 @@ export function normalizeTokens(text: string): string[] {
 }
 
 /** The original regex implementation of {@link normalizeTokens}, kept as the reference it is tested against. */
-export function normalizeTokensReference(text: string): string[] {
+export function normalizeTokensReference(text: string, version: NormalizeVersion = 1): string[] {
+	if (version === 2) text = prepareV2(text);
 	const s = (NOT_PLAIN_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase().replace(URL_RE, " \u0000 ");
 	const out: string[] = [];
 	// "f u c k", "y 0 u": runs of three or more single letters (or l33t digits) are one word.
@@ -330,6 +362,6 @@ export function normalizeTokensReference(text: string): string[] {
 }
 
 /** The normalised text: its tokens joined by single spaces. */
-export function normalize(text: string): string {
-	return normalizeTokens(text).join(" ");
+export function normalize(text: string, version: NormalizeVersion = 1): string {
+	return normalizeTokens(text, version).join(" ");
 }
