@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { finite, parseModelMeta } from "../artifact.ts";
 import { CompiledForest, decodeForest, encodeForest, type Forest } from "../gbdt/forest.ts";
 import { decodeNameModel, encodeNameModel, type NameModel } from "./names.ts";
 import { type AccountProfile, FEATURE_COUNT, FEATURE_NAMES, profileFeatures } from "./profile.ts";
@@ -137,20 +138,11 @@ export function encodeBotModel(
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-
 /** Checks and decodes the artifact; `where` names the folder in errors. */
 export function decodeBotModel(json: string, bytes: Uint8Array, where: string): BotModel {
 	const jsonFile = join(where, "model.json");
 	const binFile = join(where, "forest.bin");
-	let meta: BotModelMeta;
-	try {
-		meta = JSON.parse(json) as BotModelMeta;
-	} catch (err) {
-		throw new Error(`${jsonFile}: not JSON (${(err as Error).message})`);
-	}
-	if (meta?.format !== BOT_MODEL_FORMAT)
-		throw new Error(`${jsonFile}: format ${meta?.format} is not ${BOT_MODEL_FORMAT} (retrain or upgrade)`);
+	const meta = parseModelMeta<BotModelMeta>(json, jsonFile, BOT_MODEL_FORMAT);
 	if (!Array.isArray(meta.features) || meta.features.join(",") !== FEATURE_NAMES.join(","))
 		throw new Error(`${jsonFile}: its feature layout is not this build's (retrain the model)`);
 	const margins = meta.calibration?.humanMargins;

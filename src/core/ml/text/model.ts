@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { finite, parseModelMeta } from "../artifact.ts";
 import { type FeatureSettings, Featurizer, featureName } from "./features.ts";
 import type { LoadTextModel, TextClassifier } from "./model-port.ts";
 import { NORMALIZE_VERSIONS, normalizeTokensReference } from "./normalize.ts";
@@ -186,20 +187,11 @@ export function encodeTextModel(m: TrainedTextModel, training?: unknown): { meta
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-
 /** Checks and decodes the artifact; `where` names the folder in errors. */
 export function decodeTextModel(json: string, bytes: Uint8Array, where: string): TextModel {
 	const jsonFile = join(where, "model.json");
 	const binFile = join(where, "weights.bin");
-	let meta: TextModelMeta;
-	try {
-		meta = JSON.parse(json) as TextModelMeta;
-	} catch (err) {
-		throw new Error(`${jsonFile}: not JSON (${(err as Error).message})`);
-	}
-	if (meta?.format !== TEXT_MODEL_FORMAT)
-		throw new Error(`${jsonFile}: format ${meta?.format} is not ${TEXT_MODEL_FORMAT} (retrain or upgrade)`);
+	const meta = parseModelMeta<TextModelMeta>(json, jsonFile, TEXT_MODEL_FORMAT);
 	const f = meta.features;
 	if (!f || !finite(f.bits) || meta.buckets !== 2 ** f.bits)
 		throw new Error(`${jsonFile}: buckets ${meta.buckets} do not match feature bits ${f?.bits}`);

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { finite, parseModelMeta } from "../artifact.ts";
 import {
 	DEFAULT_PRIORS,
 	type Interaction,
@@ -134,19 +135,10 @@ export function encodeUnwantedModel(
 	};
 }
 
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-
 /** Checks and decodes `model.json`; `where` names the folder in errors. */
 export function decodeUnwantedModel(json: string, where: string): UnwantedModel {
 	const file = join(where, "model.json");
-	let meta: UnwantedMeta;
-	try {
-		meta = JSON.parse(json) as UnwantedMeta;
-	} catch (err) {
-		throw new Error(`${file}: not JSON (${(err as Error).message})`);
-	}
-	if (meta?.format !== UNWANTED_FORMAT)
-		throw new Error(`${file}: format ${meta?.format} is not ${UNWANTED_FORMAT} (retrain or upgrade)`);
+	const meta = parseModelMeta<UnwantedMeta>(json, file, UNWANTED_FORMAT);
 	for (const k of LEARNED_INPUTS)
 		if (!finite(meta.learned?.[k])) throw new Error(`${file}: weight of input "${k}" missing or not a number`);
 	for (const k of PRIOR_INPUTS)
