@@ -90,6 +90,15 @@ describe("restarts keep the windows and the enforcement state", () => {
 			const seq = await writing;
 			assert.ok(during >= 50, `events went on during the dump (${during})`);
 			assert.ok(seq !== undefined && seq >= 400 && seq < 400 + during, `the snapshot stands for seq ${seq}`);
+			// An operator sees it on /metrics: outcome, the seq it covers, the state it holds.
+			const metrics = await bw.metrics.metrics();
+			assert.match(metrics, /bulwark_snapshots_total\{outcome="ok"\} 1\n/);
+			assert.match(metrics, /bulwark_snapshots_total\{outcome="failed"\} 0\n/);
+			assert.match(metrics, new RegExp(`bulwark_snapshot_seq ${seq}\\n`));
+			assert.match(metrics, /bulwark_snapshot_seconds_count 1\n/);
+			const keys = Number(/bulwark_window_keys (\d+)/.exec(metrics)?.[1]);
+			assert.equal(keys, bw.state.windowKeyCount());
+			assert.ok(keys > 0);
 			// Every account feature of every account, as the running process has it.
 			const queries = bw.features
 				.forEntity("account")

@@ -11,7 +11,7 @@ import { Processor, RulesHolder } from "../core/pipeline/index.ts";
 import { ManagedLists, MemoryListStore } from "../core/rules/index.ts";
 import { type Clock, systemClock } from "../core/shared/index.ts";
 import { loadAccountServing } from "./account-models.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics, stateMetrics } from "./metrics.ts";
 import { type CompiledRules, defaultRulesDir, loadRulesDir } from "./rules.ts";
 import { RulesDeployer, rulesAtStart } from "./rules-deployer.ts";
 import { loadTextServing } from "./text-models.ts";
@@ -221,6 +221,13 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 	state.loadEntities(await storage.loadEntityStates(clock.now()));
 
 	let lastSnapshotSeq = fromSeq;
+	const stateGauges = stateMetrics(registry, {
+		windowKeys: () => state.windowKeyCount(),
+		entities: () => state.entityCount(),
+		droppedLateOps: () => state.stats().droppedLateOps,
+		storageTransactions: () => storage.transactionCount,
+		lastCommittedSeq: () => storage.lastCommittedSeq,
+	});
 	const snapshot = (): number => {
 		storage.flushSync();
 		const seq = storage.lastCommittedSeq;
@@ -241,6 +248,7 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
 		if (running || closed) return undefined;
+		const began = performance.now();
 		storage.flushSync();
 		const seq = storage.lastCommittedSeq;
 		running = state
@@ -251,10 +259,12 @@ export async function openBulwark(opts: BulwarkOptions): Promise<Bulwark> {
 			.then(
 				() => {
 					lastSnapshotSeq = Math.max(lastSnapshotSeq, seq);
+					stateGauges.snapshotDone("ok", (performance.now() - began) / 1000, seq);
 					return seq;
 				},
 				(err: Error) => {
 					log(`warning: snapshot failed: ${err.message}`);
+					stateGauges.snapshotDone("failed", (performance.now() - began) / 1000, undefined);
 					return undefined;
 				},
 			)
