@@ -16,19 +16,20 @@ export function reasonOf(rule: RuleDecl, e?: EffectNode): string {
 
 export function compileEffect(x: ExprCompiler, rule: RuleDecl, e: EffectNode): EffectFn {
 	let kind: EntityKind = "account";
-	let target: (c: Frame) => Value = (c) => c.event.actor;
+	// Handles, read when the effect runs: their `fn` is the compiled code once the pack is finished.
+	let target: { fn: (c: Frame) => Value } = { fn: (c) => c.event.actor };
 	if (e.target) {
 		const t = x.typeOf(e.target);
 		if (t.t === "entity") kind = t.kind;
-		target = x.compile(e.target).fn;
+		target = x.compile(e.target);
 	}
-	const severity = e.severity ? x.compile(e.severity).fn : undefined;
+	const severity = e.severity ? x.compile(e.severity) : undefined;
 	const reason = reasonOf(rule, e);
 	const ttlMs = e.ttl ? e.ttl.ms : null;
 	const text = e.text?.value ?? "";
 	const surfaces = (e.surfaces ?? []).map((s) => s.name as Surface).filter((s, i, all) => all.indexOf(s) === i);
 	return (c) => {
-		const id = target(c);
+		const id = target.fn(c);
 		if (isStop(id)) return id;
 		if (id === "") return null;
 		const entity = { kind, id: id as string };
@@ -52,7 +53,7 @@ export function compileEffect(x: ExprCompiler, rule: RuleDecl, e: EffectNode): E
 			case "review": {
 				let sev: Value = 0.5;
 				if (severity) {
-					sev = severity(c);
+					sev = severity.fn(c);
 					if (isStop(sev)) return sev;
 				}
 				const n = Number.isFinite(sev as number) ? Math.min(1, Math.max(0, sev as number)) : 0.5;

@@ -8,8 +8,6 @@ import { Frame } from "./frame.ts";
 import type { ListReader, ListView } from "./lists/ports.ts";
 import { Err, isStop, type Value } from "./values.ts";
 
-const NO_EVENT = { id: "", type: "post.deleted", ts: 0, actor: "", data: { postId: "" } } as BulwarkEvent;
-
 /**
  * A declared feature as the FeatureSpec the window store maintains. Its filter, key and value
  * were checked to read only the event and lists, so they run synchronously inside
@@ -21,14 +19,15 @@ export function compileFeature(
 	lists: ListReader | undefined,
 	inline: ReadonlyMap<string, ListView>,
 ): FeatureSpec {
-	const frame = new Frame(NO_EVENT, lists, inline);
-	frame.phase = 2;
+	// One frame for every event this feature sees, made at the first (when the memo's size is known).
+	let frame: Frame | undefined;
 	// A failure counts the event out of the window (it is never thrown into the window update).
 	const run = (fn: Fn, e: BulwarkEvent): Value => {
-		if (frame.event !== e) {
-			frame.event = e;
-			frame.memo.length = 0;
-		}
+		if (!frame) {
+			frame = new Frame(e, lists, inline, x.slots);
+			frame.phase = 2;
+		} else if (frame.event !== e) frame.reset(e);
+		frame.sn = 0;
 		try {
 			return fn(frame);
 		} catch (err) {

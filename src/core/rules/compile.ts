@@ -1,7 +1,7 @@
 import type { LetDecl } from "./ast.ts";
 import type { CheckedProgram } from "./check.ts";
 import { compileEffect } from "./compile-effects.ts";
-import { and, ExprCompiler, type Fn } from "./compile-expr.ts";
+import { ExprCompiler, type Fn } from "./compile-expr.ts";
 import { compileFeature } from "./compile-feature.ts";
 import type { CompiledRule } from "./evaluate.ts";
 import { newList } from "./lists/memory.ts";
@@ -17,9 +17,9 @@ export interface CompileOptions {
 const TRUE: Fn = () => true;
 
 /**
- * Turns a checked program into a RulePack: expressions become closures, `and`/`or` operands
- * are ordered cheapest first, lets and costly calls are memoised per event, features become
- * FeatureSpecs, inline lists become in-memory lists.
+ * Turns a checked program into a RulePack: expressions become JavaScript (one module per pack,
+ * see codegen.ts), `and`/`or` operands are ordered cheapest first, lets and costly calls are
+ * memoised per event, features become FeatureSpecs, inline lists become in-memory lists.
  * @example const pack = compile(check(files, defaultEnv()).program!, { lists: listStore });
  */
 export function compile(program: CheckedProgram, opts: CompileOptions = {}): RulePack {
@@ -38,31 +38,40 @@ export function compile(program: CheckedProgram, opts: CompileOptions = {}): Rul
 	}
 
 	const features = program.features.map((f) => compileFeature(x, f, opts.lists, inline));
-	const rules: CompiledRule[] = program.rules.map(({ decl, types }) => {
-		const when = decl.when.length
-			? and(
-					decl.when
-						.map((w) => x.compile(w))
-						.sort((a, b) => a.cost - b.cost)
-						.map((w) => w.fn),
-				)
-			: TRUE;
+	const rules = program.rules.map(({ decl, types }) => {
+		const when = decl.when.length ? x.compileAll(decl.when) : undefined;
 		const rule: CompiledRule = {
 			name: decl.name.name,
 			at: `${decl.name.span.file}:${decl.name.span.line}`,
 			types,
 			shadow: !!decl.shadow,
-			when,
+			when: TRUE,
 			effects: decl.effects.map((e) => compileEffect(x, decl, e)),
+			effectsNeed:
+				decl.effects.some((e) => (e.target && x.needs(e.target)) || (e.severity && x.needs(e.severity))) ||
+				(!!decl.rollout?.by && x.needs(decl.rollout.by)),
 		};
-		if (decl.rollout)
-			rule.rollout = { percent: decl.rollout.percent, by: decl.rollout.by ? x.compile(decl.rollout.by).fn : null };
+		const by = decl.rollout?.by ? x.compile(decl.rollout.by) : undefined;
+		if (decl.rollout) rule.rollout = { percent: decl.rollout.percent, by: null };
 		if (decl.doc) rule.description = decl.doc;
-		return rule;
+		return { rule, when, by };
 	});
+	x.finish();
+	for (const { rule, when, by } of rules) {
+		if (when) rule.when = when.fn;
+		if (by && rule.rollout) rule.rollout.by = by.fn;
+	}
 	const lists = program.lists.map((l) => ({ name: l.decl.name.name, kind: l.kind, inline: !!l.decl.entries }));
 	const definitions = new Map(
 		program.features.map((f) => [f.decl.name.name, spanText(texts.get(f.decl.span.file) ?? "", f.decl.span)]),
 	);
-	return new RulePack(features, rules, lists, opts.lists, inline, definitions);
+	return new RulePack(
+		features,
+		rules.map((r) => r.rule),
+		lists,
+		opts.lists,
+		inline,
+		definitions,
+		x.slots,
+	);
 }

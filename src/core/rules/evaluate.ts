@@ -7,7 +7,7 @@ import type { Fn } from "./compile-expr.ts";
 import type { RuleCost } from "./costs.ts";
 import type { EvalEnv, Frame } from "./frame.ts";
 import { inRollout } from "./rollout.ts";
-import { Err, PENDING } from "./values.ts";
+import { Err, PENDING, type Value } from "./values.ts";
 
 /** A compiled rule: its condition (all `when`s, cheapest test first) and its effects. */
 export interface CompiledRule {
@@ -19,6 +19,11 @@ export interface CompiledRule {
 	rollout?: { percent: number; by: Fn | null };
 	when: Fn;
 	effects: readonly EffectFn[];
+	/**
+	 * Its effects or rollout key may ask for values to fetch (a feature, an entity state), so the
+	 * first pass evaluates them when the condition is not decided yet. Absent: assumed so.
+	 */
+	effectsNeed?: boolean;
 	description?: string;
 	/** Where its evaluations are counted and timed (set by the pack that runs it). */
 	cost?: RuleCost;
@@ -63,7 +68,8 @@ export interface Needs {
 
 /**
  * An event after the first pass: rules whose cheap, event-only part is already false are
- * gone, and `needs` lists what the rest read. Fetch that, then `evaluate`.
+ * gone, rules that read nothing to fetch are decided, and `needs` lists what the rest read.
+ * Fetch that, then `evaluate`.
  * @example
  * const prepared = pack.prepare(event);
  * const values = await windows.update(catalog.opsFor(event), prepared.needs.features.map((r) => catalog.query(r.feature, r.id, event.ts)));
@@ -73,6 +79,8 @@ export class Prepared {
 	constructor(
 		private readonly frame: Frame,
 		private readonly live: readonly CompiledRule[],
+		/** By live rule: its hit when the first pass decided it (it read nothing still to fetch). */
+		private readonly decided: readonly (RuleHit | undefined)[],
 		private readonly ruledOut: readonly CompiledRule[],
 		/** This event is one of the sample whose rules are timed (see RuleCosts). */
 		private readonly timed = false,
@@ -85,70 +93,66 @@ export class Prepared {
 	/** Second pass: every remaining rule against fetched values. Never throws for a rule's failure. */
 	evaluate(env: EvalEnv, opts: { explain?: boolean } = {}): RulesResult {
 		const c = this.frame;
-		c.phase = 2;
-		c.env = env;
+		c.useEnv(env);
+		const explain = !!opts.explain;
+		const { live, decided, timed } = this;
 		const out: RulesResult = {
 			effects: [],
 			hits: [],
 			errors: [],
-			considered: this.live.length + this.ruledOut.length,
-			evaluated: this.live.length,
+			considered: live.length + this.ruledOut.length,
+			evaluated: live.length,
 		};
-		// A rule that read nothing leaves its buffer to the next (a hit copies what it read).
-		let seen: [string, unknown][] = [];
-		for (const rule of this.live) {
-			if (seen.length) seen = [];
-			c.seen = seen;
-			let hit: RuleHit | undefined;
-			const t0 = this.timed ? performance.now() : 0;
-			try {
-				hit = evalRule(rule, c, !!opts.explain);
-			} catch (err) {
-				hit = {
-					rule: rule.name,
-					at: rule.at,
-					outcome: "errored",
-					effects: [],
-					seen: {},
-					error: `internal error: ${message(err)}`,
-				};
+		for (let i = 0; i < live.length; i++) {
+			const rule = live[i] as CompiledRule;
+			let hit = decided[i];
+			if (hit === undefined) {
+				const t0 = timed ? performance.now() : 0;
+				c.sn = 0;
+				try {
+					hit = evalRule(rule, c, explain);
+				} catch (err) {
+					hit = internalError(rule, err);
+				}
+				if (timed && rule.cost) rule.cost.sampledMs += performance.now() - t0;
+				if (hit === undefined) continue;
 			}
-			c.seen = null;
-			if (this.timed && rule.cost) rule.cost.sampledMs += performance.now() - t0;
-			if (!hit) continue;
 			out.hits.push(hit);
 			if (hit.outcome === "fired") for (const e of hit.effects) out.effects.push(e);
-			if (hit.outcome === "errored") out.errors.push(`rule ${rule.name}: ${hit.error}`);
+			else if (hit.outcome === "errored") out.errors.push(`rule ${rule.name}: ${hit.error}`);
 		}
-		if (opts.explain)
+		if (explain)
 			for (const rule of this.ruledOut)
 				out.hits.push({ rule: rule.name, at: rule.at, outcome: "no_match", effects: [], seen: {} });
 		return out;
 	}
 }
 
-function message(err: unknown): string {
-	return err instanceof Error ? err.message : String(err);
+function internalError(rule: CompiledRule, err: unknown): RuleHit {
+	const error = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+	return { rule: rule.name, at: rule.at, outcome: "errored", effects: [], seen: {}, error };
 }
 
 function evalRule(rule: CompiledRule, c: Frame, explain: boolean): RuleHit | undefined {
 	const v = rule.when(c);
-	if (v === false && !explain) return undefined;
-	const seen = () => Object.fromEntries(c.seen ?? []);
-	const base = { rule: rule.name, at: rule.at };
-	if (v === false) return { ...base, outcome: "no_match", effects: [], seen: seen() };
-	if (v !== true) {
-		const error = v instanceof Err ? v.message : v === PENDING ? "a value was not fetched" : "not a condition";
-		return { ...base, outcome: "errored", effects: [], seen: seen(), error };
-	}
+	if (v === false)
+		return explain ? { rule: rule.name, at: rule.at, outcome: "no_match", effects: [], seen: c.seen() } : undefined;
+	return conclude(rule, v, c);
+}
+
+function errored(rule: CompiledRule, c: Frame, v: Value): RuleHit {
+	const error = v instanceof Err ? v.message : v === PENDING ? "a value was not fetched" : "not a condition";
+	return { rule: rule.name, at: rule.at, outcome: "errored", effects: [], seen: c.seen(), error };
+}
+
+/** The hit of a rule whose condition came out `v` (not false): its effects and how it ends. */
+function conclude(rule: CompiledRule, v: Value, c: Frame): RuleHit {
+	if (v !== true) return errored(rule, c, v);
 	const effects: Effect[] = [];
 	for (const f of rule.effects) {
 		const e = f(c);
 		if (e === null) continue;
-		if (e === PENDING || e instanceof Err) {
-			const error = e instanceof Err ? e.message : "a value was not fetched";
-			return { ...base, outcome: "errored", effects: [], seen: seen(), error };
-		}
+		if (e === PENDING || e instanceof Err) return errored(rule, c, e);
 		effects.push(e);
 	}
 	let outcome: Outcome = "fired";
@@ -157,20 +161,30 @@ function evalRule(rule: CompiledRule, c: Frame, explain: boolean): RuleHit | und
 		const id = rule.rollout.by ? rule.rollout.by(c) : c.event.actor;
 		if (typeof id !== "string" || id === "" || !inRollout(rule.name, id, rule.rollout.percent)) outcome = "held_back";
 	}
-	return { ...base, outcome, effects, seen: seen() };
+	return { rule: rule.name, at: rule.at, outcome, effects, seen: c.seen() };
 }
 
 /**
- * First pass over one rule: false rules it out; anything else keeps it (and records its
- * needs). A rule that throws is kept, so the second pass records it as errored.
+ * First pass over one rule: false rules it out; a rule that read nothing still to fetch (no
+ * feature, state or signal) is decided now, and its hit returned, since the second pass would
+ * compute the same from the same memoised values; anything else keeps it (recording its needs,
+ * those of its effects and rollout key included). A rule that throws is kept, so the second
+ * pass records it as errored.
  */
-export function firstPass(rule: CompiledRule, c: Frame): boolean {
+export function firstPass(rule: CompiledRule, c: Frame): RuleHit | boolean {
 	const mark = c.mark();
+	const pend = c.pend;
+	c.sn = 0;
 	try {
-		if (rule.when(c) === false) {
+		const v = rule.when(c);
+		if (v === false) {
 			c.rollback(mark);
 			return false;
 		}
+		if (c.pend === pend) {
+			const hit = conclude(rule, v, c);
+			if (c.pend === pend) return hit;
+		} else if (rule.effectsNeed === false) return true;
 		for (const f of rule.effects) f(c);
 		rule.rollout?.by?.(c);
 	} catch {

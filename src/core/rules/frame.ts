@@ -20,32 +20,46 @@ export interface EvalEnv {
 	signals: readonly Signal[];
 }
 
-export interface MemoEntry {
-	v: Value;
-	seen: readonly [string, unknown][];
-}
-
 const NO_SIGNALS: readonly Signal[] = [];
 
 /**
- * The evaluation state of one event: memoised lets and expensive calls, what the first pass
- * found it needs, and what the rule being evaluated has read (for the trace).
+ * The evaluation state of one event, as the compiled code (codegen.ts) reads and writes it:
+ * memoised lets and event-only calls, what the first pass found it needs, and what the rule
+ * being evaluated has read (for the trace).
  */
 export class Frame implements Runtime {
 	phase: 1 | 2 = 1;
 	env: EvalEnv | undefined;
-	memo: (MemoEntry | undefined)[] = [];
-	/** Reads of the rule being evaluated, as [source text, value]; null when not recording. */
-	seen: [string, unknown][] | null = null;
+	/** Memoised values by slot; undefined: not computed yet on this event. */
+	m: (Value | undefined)[];
+	/** By memo slot: the reads recorded while computing it (label, value pairs), replayed on reuse. */
+	ms: (unknown[] | undefined)[] = [];
+	/** Reads of the rule being evaluated, as label, value pairs (`sn` entries used; Err values as they came). */
+	sb: unknown[] = [];
+	sn = 0;
+	/** Values found not yet known (a count): a rule that adds none is decided in the first pass. */
+	pend = 0;
 	readonly features: FeatureRequest[] = [];
 	readonly entities: EntityRef[] = [];
-	private scores: Map<string, number> | undefined;
+	/** Entity states asked for this event, as kind, id, state triples. */
+	private states: unknown[] = [];
 
 	constructor(
 		public event: BulwarkEvent,
 		private readonly lists: ListReader | undefined,
 		private readonly inline: ReadonlyMap<string, ListView>,
-	) {}
+		private readonly slots = 0,
+	) {
+		this.m = new Array(slots);
+	}
+
+	/** Starts over on another event (a feature's frame, reused from event to event). */
+	reset(event: BulwarkEvent): void {
+		this.event = event;
+		this.m = new Array(this.slots);
+		this.ms = [];
+		this.sn = 0;
+	}
 
 	get at(): number {
 		return this.event.ts;
@@ -56,16 +70,29 @@ export class Frame implements Runtime {
 	}
 
 	entity(kind: EntityKind, id: string): EntityState | undefined {
-		return this.env?.entity({ kind, id });
+		// Rules read the actor's state many times an event (its labels, its suspension): asked once.
+		const seen = this.states;
+		for (let i = 0; i < seen.length; i += 3) if (seen[i + 1] === id && seen[i] === kind) return seen[i + 2] as never;
+		const s = this.env?.entity({ kind, id });
+		seen.push(kind, id, s);
+		return s;
+	}
+
+	/** The second pass's values (states already asked for are forgotten: they came from the previous env). */
+	useEnv(env: EvalEnv): void {
+		this.phase = 2;
+		if (this.env !== env) this.states = [];
+		this.env = env;
 	}
 
 	signalScore(name: string): number {
-		if (!this.scores) {
-			this.scores = new Map();
-			for (const s of this.env?.signals ?? NO_SIGNALS)
-				if (s.score > (this.scores.get(s.name) ?? Number.NEGATIVE_INFINITY)) this.scores.set(s.name, s.score);
+		const signals = this.env?.signals ?? NO_SIGNALS;
+		let best = Number.NEGATIVE_INFINITY;
+		for (let i = 0; i < signals.length; i++) {
+			const s = signals[i] as Signal;
+			if (s.name === name && s.score > best) best = s.score;
 		}
-		return this.scores.get(name) ?? 0;
+		return best === Number.NEGATIVE_INFINITY ? 0 : best;
 	}
 
 	// Needs are deduplicated by a scan: an event asks for a handful (a Set of joined-string keys
@@ -101,7 +128,18 @@ export class Frame implements Runtime {
 		while (this.entities.length > e) this.entities.pop();
 	}
 
-	record(label: string, v: Value): void {
-		if (this.seen) this.seen.push([label, v instanceof Err ? `errored: ${v.message}` : v]);
+	/** The reads recorded for the rule being evaluated, by label (an errored one as `errored: message`). */
+	seen(): Record<string, unknown> {
+		const out: Record<string, unknown> = {};
+		const b = this.sb;
+		for (let i = 0; i < this.sn; i += 2) {
+			const label = b[i] as string;
+			const v = b[i + 1];
+			const value = v instanceof Err ? `errored: ${v.message}` : v;
+			if (label === "__proto__")
+				Object.defineProperty(out, label, { value, enumerable: true, writable: true, configurable: true });
+			else out[label] = value;
+		}
+		return out;
 	}
 }

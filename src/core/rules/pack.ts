@@ -1,7 +1,7 @@
 import type { BulwarkEvent, EventType } from "../events/index.ts";
 import type { FeatureSpec } from "../features/spec.ts";
 import { COST_SAMPLE_EVERY, RuleCosts } from "./costs.ts";
-import { type CompiledRule, firstPass, Prepared, type RulesResult } from "./evaluate.ts";
+import { type CompiledRule, firstPass, Prepared, type RuleHit, type RulesResult } from "./evaluate.ts";
 import { type EvalEnv, Frame } from "./frame.ts";
 import type { ListReader, ListView } from "./lists/ports.ts";
 import type { ListKind } from "./types.ts";
@@ -50,6 +50,8 @@ export class RulePack {
 		 * state: compare these to decide (rename, reset, or refuse the deploy).
 		 */
 		readonly featureDefinitions: ReadonlyMap<string, string> = new Map(),
+		/** Per-event memo slots of the compiled expressions (the size of a Frame's memo). */
+		private readonly slots = 0,
 	) {
 		this.useCosts(this.costs);
 	}
@@ -89,23 +91,30 @@ export class RulePack {
 
 	/** First pass: event fields and lists only; synchronous and cheap. */
 	prepare(event: BulwarkEvent): Prepared {
-		const frame = new Frame(event, this.store, this.inline);
+		const frame = new Frame(event, this.store, this.inline, this.slots);
 		const live: CompiledRule[] = [];
+		const decided: (RuleHit | undefined)[] = [];
 		const out: CompiledRule[] = [];
 		const timed = ++this.events % COST_SAMPLE_EVERY === 0;
-		for (const r of this.rulesFor(event.type)) {
+		const rules = this.rulesFor(event.type);
+		for (let i = 0; i < rules.length; i++) {
+			const r = rules[i] as CompiledRule;
 			const cost = r.cost as NonNullable<CompiledRule["cost"]>;
 			cost.evaluations++;
-			let keep: boolean;
+			let d: RuleHit | boolean;
 			if (timed) {
 				const t0 = performance.now();
-				keep = firstPass(r, frame);
+				d = firstPass(r, frame);
 				cost.sampledMs += performance.now() - t0;
 				cost.sampled++;
-			} else keep = firstPass(r, frame);
-			(keep ? live : out).push(r);
+			} else d = firstPass(r, frame);
+			if (d === false) out.push(r);
+			else {
+				live.push(r);
+				decided.push(d === true ? undefined : d);
+			}
 		}
-		return new Prepared(frame, live, out, timed);
+		return new Prepared(frame, live, decided, out, timed);
 	}
 
 	/** Both passes, for callers that already hold every value `env` can give (tests, backtests). */

@@ -12,6 +12,8 @@ export const anyIn: Builtin = {
 	impl([values, name], rt) {
 		const list = rt.list(String(name));
 		if (list instanceof Err) return list;
-		return (values as readonly string[]).some((v) => list.has(v, rt.at));
+		const at = rt.at;
+		for (const v of values as readonly string[]) if (list.has(v, at)) return true;
+		return false;
 	},
 };

@@ -11,10 +11,22 @@ export const capsRatio: Builtin = {
 		const s = String(text).slice(0, 10_000);
 		let letters = 0;
 		let upper = 0;
-		for (const ch of s) {
-			const lo = ch.toLowerCase();
+		// Per code point. ASCII is decided by its code (a string per character was most of the
+		// cost); any other character is a letter when its cases differ, upper case when it is its own.
+		for (let i = 0; i < s.length; i++) {
+			const c = s.charCodeAt(i);
+			if (c < 128) {
+				if (c >= 65 && c <= 90) {
+					letters++;
+					upper++;
+				} else if (c >= 97 && c <= 122) letters++;
+				continue;
+			}
+			const cp = s.codePointAt(i) as number;
+			if (cp > 0xffff) i++;
+			const ch = String.fromCodePoint(cp);
 			const up = ch.toUpperCase();
-			if (lo === up) continue;
+			if (ch.toLowerCase() === up) continue;
 			letters++;
 			if (ch === up) upper++;
 		}

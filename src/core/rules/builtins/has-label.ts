@@ -10,6 +10,9 @@ export const hasLabel: Builtin = {
 	example: 'has_label(event.context.deviceId, "used_by_harasser")',
 	impl([id, label], rt, site) {
 		const s = rt.entity(site.kinds[0] as never, String(id));
-		return !!s?.labels.some((l) => l.label === label && (l.expiresAt === null || l.expiresAt > rt.at));
+		if (!s) return false;
+		const at = rt.at;
+		for (const l of s.labels) if (l.label === label && (l.expiresAt === null || l.expiresAt > at)) return true;
+		return false;
 	},
 };

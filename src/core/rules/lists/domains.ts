@@ -2,6 +2,11 @@ import { hostAndPath } from "../text/url.ts";
 import type { ListKind } from "../types.ts";
 import { expiryOf, type MutableList } from "./ports.ts";
 
+// The last value looked up, parsed: an event's links are looked up in several domain lists
+// in a row (spam domains, shorteners).
+let lastValue: string | undefined;
+let lastHp: ReturnType<typeof hostAndPath>;
+
 /**
  * Domains, optionally with a path prefix (`bit.ly/3xq`, as URL blocklists hold shortener
  * campaigns). A value matches when its host is an entry or a subdomain of one and, for an
@@ -46,7 +51,11 @@ export class DomainList implements MutableList {
 	}
 
 	has(value: string, at: number): boolean {
-		const hp = hostAndPath(value);
+		if (value !== lastValue) {
+			lastHp = hostAndPath(value);
+			lastValue = value;
+		}
+		const hp = lastHp;
 		if (!hp) return false;
 		let host = hp.host;
 		for (;;) {

@@ -9,9 +9,12 @@ import { expiryOf, type MutableList } from "./ports.ts";
  */
 export class IpRangeList implements MutableList {
 	readonly kind: ListKind = "ip_ranges";
+	/** By prefix length: network (as a signed 32-bit integer, a small-integer key) -> expiry. */
 	private readonly v4 = new Map<number, Map<number, number>>();
 	private readonly v6 = new Map<number, Map<string, number>>();
 	private lengths4: number[] = [];
+	/** The tables of `lengths4`, in its order. */
+	private tables4: Map<number, number>[] = [];
 	private lengths6: number[] = [];
 	private count = 0;
 
@@ -34,8 +37,8 @@ export class IpRangeList implements MutableList {
 			const t = this.v4.get(c.bits) ?? new Map<number, number>();
 			this.v4.set(c.bits, t);
 			newLength = t.size === 0;
-			if (!t.has(c.net)) this.count++;
-			t.set(c.net, exp);
+			if (!t.has(c.net | 0)) this.count++;
+			t.set(c.net | 0, exp);
 		} else {
 			const t = this.v6.get(c.bits) ?? new Map<string, number>();
 			this.v6.set(c.bits, t);
@@ -51,7 +54,7 @@ export class IpRangeList implements MutableList {
 	delete(key: string): boolean {
 		const c = parseCidr(key);
 		if (!c) return false;
-		const gone = c.v === 4 ? !!this.v4.get(c.bits)?.delete(c.net) : !!this.v6.get(c.bits)?.delete(c.hex);
+		const gone = c.v === 4 ? !!this.v4.get(c.bits)?.delete(c.net | 0) : !!this.v6.get(c.bits)?.delete(c.hex);
 		if (gone) this.count--;
 		this.reindex();
 		return gone;
@@ -61,8 +64,9 @@ export class IpRangeList implements MutableList {
 		const ip = parseIp(value);
 		if (!ip) return false;
 		if (ip.v === 4) {
-			for (const bits of this.lengths4) {
-				const exp = this.v4.get(bits)?.get(mask4(ip.n, bits));
+			const lengths = this.lengths4;
+			for (let i = 0; i < lengths.length; i++) {
+				const exp = (this.tables4[i] as Map<number, number>).get(mask4(ip.n, lengths[i] as number) | 0);
 				if (exp !== undefined && exp > at) return true;
 			}
 			return false;
@@ -95,6 +99,7 @@ export class IpRangeList implements MutableList {
 				.map(([b]) => b)
 				.sort((a, b) => b - a);
 		this.lengths4 = used(this.v4);
+		this.tables4 = this.lengths4.map((b) => this.v4.get(b) as Map<number, number>);
 		this.lengths6 = used(this.v6);
 	}
 }

@@ -1,4 +1,4 @@
-import { words } from "../text/words.ts";
+import { textWords, words } from "../text/words.ts";
 import type { ListKind } from "../types.ts";
 import { expiryOf, type MutableList } from "./ports.ts";
 
@@ -65,7 +65,7 @@ export class KeywordList implements MutableList {
 	}
 
 	countIn(text: string, at: number): number {
-		const w = words(text);
+		const w = textWords(text);
 		const multi = this.prefixes.size > 0;
 		let found: string[] | undefined;
 		for (let i = 0; i < w.length; i++) {

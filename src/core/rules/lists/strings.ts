@@ -83,12 +83,17 @@ export class StringList implements MutableList {
 			g = { version: this.version, entries, index: new GramIndex(entries) };
 			this.grams = g;
 		}
-		const { entries } = g;
-		return g.index.best(normalizeText(text), (k) => {
-			const exp = this.items.get(entries[k] as string);
-			return exp !== undefined && exp > at;
-		});
+		this.liveAt = at;
+		return g.index.best(normalizeText(text), this.live);
 	}
+
+	/** The time `live` judges expiry at (set before each lookup). */
+	private liveAt = 0;
+	/** Whether the small list's entry number `k` is in force at `liveAt` (one function, not one per lookup). */
+	private readonly live = (k: number): boolean => {
+		const exp = this.items.get(this.grams?.entries[k] as string);
+		return exp !== undefined && exp > this.liveAt;
+	};
 
 	/** A large list: candidates sharing the text's rarest words, compared one by one. */
 	private largeBest(text: string, at: number): number {
