@@ -4,6 +4,7 @@
 // checking that all three find the same rules holding on every event. Then the deploy of a
 // generated 1,000-rule pack: compile time and the pause of the swap.
 
+import { setFlagsFromString } from "node:v8";
 import { machine } from "./lib/machine.ts";
 import { measureDeploy } from "./lib/rules-deploy.ts";
 import { bulwarkDecide, bulwarkRun, JreSubject, ZenSubject } from "./lib/rules-engines.ts";
@@ -69,6 +70,13 @@ const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function run(args: Args): Promise<BenchResult> {
+	// The subjects share one heap, so V8's allocation-site pretenuring can carry one subject's
+	// survival feedback into another's timing: in about half the runs it began allocating
+	// json-rules-engine's short-lived objects in old space, whose scavenges then kept its garbage
+	// alive (2.2-3k events/s instead of 6.5-7k, 2.5 s of GC in a 20,000-event pass; seen with the
+	// earlier engine too, and a 26-35x ratio that flattered Bulwark). Off, each subject is timed on
+	// its own allocations and json-rules-engine runs at its fast figure every time.
+	setFlagsFromString("--no-allocation-site-pretenuring");
 	const events = Math.round(numArg(args, "events", 20_000));
 	const runs = Math.round(numArg(args, "runs", 5));
 	const deployRules = Math.round(numArg(args, "deploy-rules", 1_000));
