@@ -112,9 +112,27 @@ export const BENCH_KEY = "bwk_bench_key_for_local_benchmarks_only";
  */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
 
+/**
+ * More Node flags for the server under test, from `BULWARK_BENCH_SERVER_FLAGS` (space-separated),
+ * after {@link SERVER_NODE_FLAGS} so they win: for experiments and profiles, e.g.
+ * `BULWARK_BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- http`.
+ */
+function extraServerFlags(): string[] {
+	return (process.env.BULWARK_BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+}
+
 /** `bulwark serve` (started as `npm start` starts it) on a free port with `BENCH_KEY` and no rate limit. */
 export function startBulwark(dataDir: string): Promise<Child> {
-	const args = [...SERVER_NODE_FLAGS, join(ROOT, "bin/bulwark.js"), "serve", "--port", "0", "--data", dataDir];
+	const args = [
+		...SERVER_NODE_FLAGS,
+		...extraServerFlags(),
+		join(ROOT, "bin/bulwark.js"),
+		"serve",
+		"--port",
+		"0",
+		"--data",
+		dataDir,
+	];
 	return startChild("bulwark", args, {
 		BULWARK_API_KEYS: BENCH_KEY,
 		BULWARK_RATE_LIMIT: "0",
