@@ -23,7 +23,7 @@ export interface Config {
 	rulesExplicit: boolean;
 	/** Text models served on the event path (`text.<name>` signals), each a folder under `modelsDir`. */
 	textModels: string[];
-	/** Account models served on the event path (`bot`: the `account.bot` signal), each a folder under `modelsDir`. */
+	/** Account models served on the event path (`bot`: the `account.bot` signal; `behaviour`: `account.behaviour`), each a folder under `modelsDir`. */
 	accountModels: string[];
 	/** Where the text models are (absolute). */
 	modelsDir: string;
@@ -148,7 +148,7 @@ export const SETTINGS: readonly Setting[] = [
 		default: "",
 		kind: "names",
 		description:
-			"account models to serve: bot scores accounts on signup, profile change and as posts accumulate, emitting the account.bot signal; none by default (it keeps a year of each account's profile events and counts); a missing or damaged model refuses the start",
+			"account models to serve: bot scores accounts on signup, profile change and as posts accumulate, emitting the account.bot signal; behaviour scores an account's stream behaviour (timing, action mix, links, duplicates, devices) as its activity accumulates, emitting account.behaviour; none by default (bot keeps a year of each account's profile events and counts, behaviour a count and its last 32 activities); a missing or damaged model refuses the start",
 	},
 	{
 		key: "modelsDir",

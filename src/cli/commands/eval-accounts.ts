@@ -12,6 +12,7 @@ import {
 import { packageRoot } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
+import { BEHAVIOUR_OPTIONS, evalBehaviour, formatEvalBehaviour } from "./behaviour.ts";
 import { accountsDir, loadSets, parseSets, recipeFromFlags } from "./train-accounts.ts";
 
 /** The model loader, imported on first use (as `eval text` does). */
@@ -21,9 +22,9 @@ async function defaultLoader(): Promise<(dir: string) => Scorer> {
 
 export const evalAccountsCommand: Command = {
 	usage:
-		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...]",
+		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...] | eval accounts --model behaviour [--seeds 101,102] [--accounts N] [--hours H] [--models-dir DIR]",
 	summary:
-		"measure the bot model on labelled user objects (n, accuracy, precision, recall, F1, ROC-AUC, MCC); or the recipe: train on one set, test on another (--matrix), or leave one bot family out (--leave-one-out)",
+		"measure the bot model on labelled user objects (n, accuracy, precision, recall, F1, ROC-AUC, MCC); or the recipe: train on one set, test on another (--matrix), or leave one bot family out (--leave-one-out); or the behaviour model on simulated runs of seeds it was not fit on",
 	options: {
 		model: { type: "string" },
 		data: { type: "string" },
@@ -35,8 +36,14 @@ export const evalAccountsCommand: Command = {
 		sets: { type: "string" },
 		seed: { type: "string" },
 		alpha: { type: "string" },
+		...BEHAVIOUR_OPTIONS,
 	},
 	async run(_pos, flags) {
+		if (flags.model === "behaviour") {
+			const b = await evalBehaviour(flags);
+			process.stdout.write(`${flags.json ? JSON.stringify(b) : formatEvalBehaviour(b)}\n`);
+			return 0;
+		}
 		if (flags.matrix) {
 			const cells = evalMatrix(flags);
 			process.stdout.write(`${flags.json ? JSON.stringify(cells) : formatMatrix(cells)}\n`);

@@ -13,9 +13,10 @@ import { type BotRecipe, DEFAULT_RECIPE, type TrainedBotModel, trainBotModel } f
 import { trainingDataDir } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
+import { BEHAVIOUR_OPTIONS, formatTrainBehaviour, trainBehaviour } from "./behaviour.ts";
 
-/** The account models this command trains; `bot` is the only one so far. */
-export const ACCOUNT_MODELS = ["bot"] as const;
+/** The account models this command trains: `bot` from the shared account sets, `behaviour` from simulated traffic. */
+export const ACCOUNT_MODELS = ["bot", "behaviour"] as const;
 
 /** The accounts folder: DIR/accounts when DIR is the training data folder, else DIR itself. */
 export function accountsDir(flag: string | boolean | undefined): string {
@@ -57,8 +58,9 @@ export interface TrainAccountsSummary {
 
 export const trainAccountsCommand: Command = {
 	usage:
-		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--out models] [--seed N] [--alpha A]",
-	summary: "trains the bot model (boosted trees on profile features) and writes models/bot with a model card",
+		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--out models] [--seed N] [--alpha A] | --model behaviour [--seeds 1,2] [--val-seed 3] [--accounts 10000] [--hours 24] [--out models]",
+	summary:
+		"trains the bot model (boosted trees on profile features) and writes models/bot with a model card; or the behaviour model (boosted trees on stream behaviour, fit to simulated traffic) into models/behaviour",
 	options: {
 		model: { type: "string" },
 		"data-dir": { type: "string" },
@@ -66,11 +68,17 @@ export const trainAccountsCommand: Command = {
 		out: { type: "string" },
 		seed: { type: "string" },
 		alpha: { type: "string" },
+		...BEHAVIOUR_OPTIONS,
 	},
 	async run(_pos, flags) {
 		const name = flags.model;
 		if (typeof name !== "string" || !(ACCOUNT_MODELS as readonly string[]).includes(name))
 			throw new Error(`give --model, one of ${ACCOUNT_MODELS.join(", ")}`);
+		if (name === "behaviour") {
+			const b = await trainBehaviour(flags);
+			process.stdout.write(`${flags.json ? JSON.stringify(b) : formatTrainBehaviour(b)}\n`);
+			return 0;
+		}
 		const s = trainAccounts(name, flags);
 		if (flags.json) process.stdout.write(`${JSON.stringify(s)}\n`);
 		else

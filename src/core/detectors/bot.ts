@@ -112,6 +112,9 @@ const BOT_EVENTS: readonly EventType[] = ["account.created", "account.updated", 
  * `account.bot` with the calibrated score (the share of reference humans the account scores
  * above) and, when flagged, the features that pushed it, for reviewers.
  *
+ * A post reads only the account's post count; the profile events and the other counts are read
+ * (`more`) on the posts it rescores, so the others cost one count.
+ *
  * A caution the score carries in its evidence (`age_days`): the model was trained on accounts
  * days to years old; a brand-new account with no activity looks like the low-activity bot
  * families it learnt, so rules should weigh signup scores with the account's age.
@@ -123,14 +126,18 @@ export function botDetector(model: BotScorer, opts: BotDetectorOptions = {}): De
 	const rescore = opts.rescoreAtPosts ?? powerOfTwoFrom8;
 	const k = opts.explain ?? 5;
 	const requests = (id: string): FeatureRequest[] => BOT_FEATURES.map((f) => ({ feature: f.name, id }));
+	// A post reads its count first; the profile and the other counts only when it is rescored.
+	const due = (e: BulwarkEvent, ctx: DetectorContext) =>
+		e.type !== "post.created" || rescore(count(ctx, "bot_posts_365d", e.actor));
 	return {
 		name: BOT_SIGNAL,
 		on: BOT_EVENTS,
-		needs: (e) => requests(e.actor),
+		needs: (e) => (e.type === "post.created" ? [{ feature: "bot_posts_365d", id: e.actor }] : requests(e.actor)),
+		more: (e, ctx) => (e.type === "post.created" && due(e, ctx) ? requests(e.actor) : []),
 		detect(e: BulwarkEvent, ctx: DetectorContext): Signal[] {
 			const id = e.actor;
 			const posts = count(ctx, "bot_posts_365d", id);
-			if (e.type === "post.created" && !rescore(posts)) return [];
+			if (!due(e, ctx)) return [];
 			const account = profileOf(ctx.feature("bot_profile_events", id));
 			if (account.handle === null) return []; // never saw it created or updated: nothing to score
 			const profile = profileFromStream(

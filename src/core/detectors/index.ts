@@ -1,3 +1,4 @@
+export * from "./behaviour.ts";
 export * from "./bot.ts";
 export * from "./text.ts";
 export * from "./types.ts";

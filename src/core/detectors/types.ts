@@ -28,5 +28,11 @@ export interface Detector {
 	on: readonly EventType[];
 	/** Feature values it will read for this event; fetched for all detectors in one call. */
 	needs(e: BulwarkEvent): FeatureRequest[];
+	/**
+	 * Feature values it reads only once it has seen those of `needs` (a schedule a count decides):
+	 * asked after the event's window update and fetched in a second read, only when some detector
+	 * returns any, so the events it skips pay nothing for them.
+	 */
+	more?(e: BulwarkEvent, ctx: DetectorContext): FeatureRequest[];
 	detect(e: BulwarkEvent, ctx: DetectorContext): Signal[];
 }

@@ -291,6 +291,9 @@ export class Processor {
 		} catch (err) {
 			trace.errors.push(`features: ${message(err)}`);
 		}
+		// What detectors read only on some events (decided from the values above): a second read,
+		// on those events only.
+		for (const d of detectors) if (d.more) await this.readMore(d, e, ctx, wanted, trace);
 
 		const actorKey = `account:${e.actor}`;
 		await this.loadStates(
@@ -386,6 +389,38 @@ export class Processor {
 			trace,
 		};
 		return { decision, mutations };
+	}
+
+	/** Fetches the values `d.more` asks for (not already fetched) into `ctx`; a failure is a trace error. */
+	private async readMore(
+		d: Detector,
+		e: BulwarkEvent,
+		ctx: Context,
+		wanted: { feature: string; id: string }[],
+		trace: Trace,
+	): Promise<void> {
+		let extra: { feature: string; id: string }[];
+		try {
+			extra = (d.more as NonNullable<Detector["more"]>)(e, ctx).filter(
+				(r) => indexOfFeature(wanted, r.feature, r.id) < 0,
+			);
+		} catch (err) {
+			trace.errors.push(`detector ${d.name}: ${message(err)}`);
+			return;
+		}
+		if (!extra.length) return;
+		try {
+			const got = await this.deps.windows.read(extra.map((r) => this.deps.features.query(r.feature, r.id, e.ts)));
+			for (let j = 0; j < extra.length; j++) {
+				const w = extra[j] as { feature: string; id: string };
+				const v = got[j] as WindowValue;
+				wanted.push({ feature: w.feature, id: w.id });
+				ctx.values[wanted.length - 1] = v;
+				trace.features.push({ feature: w.feature, id: w.id, value: v });
+			}
+		} catch (err) {
+			trace.errors.push(`features: ${message(err)}`);
+		}
 	}
 
 	private async loadStates(keys: readonly string[], into: Map<string, EntityState>, trace: Trace): Promise<void> {

@@ -40,6 +40,12 @@ export const DEFAULT_SIGNALS: readonly SignalInfo[] = [
 		description:
 			"bot score of an account from its profile and activity: the share of reference humans it scores above, on signup, profile change and as posts accumulate (models/bot)",
 	},
+	// The behaviour detector's (when the behaviour model is served; 0 otherwise).
+	{
+		name: "account.behaviour",
+		description:
+			"probability that an account's behaviour on the stream is automated (timing, action mix, links, duplicate posts, devices, day-night), at its 8th, 16th, 32nd, 64th activity and every 64th after (models/behaviour, fit to simulated traffic)",
+	},
 	{
 		name: "text.unwanted",
 		description:
