@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadTextModel } from "../../core/ml/text/model.ts";
 import { synthetic } from "../../core/ml/text/synthetic.ts";
-import { trainTextCommand } from "./train-text.ts";
+import { DAVIDSON_WEIGHT } from "../../core/ml/text/xdomain.ts";
+import { TEXT_RECIPES, trainTextCommand } from "./train-text.ts";
 
 const root = mkdtempSync(join(tmpdir(), "bulwark-train-text-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -46,4 +47,51 @@ test("train text --model spam writes a loadable model with a card", async () => 
 
 test("train text refuses an unknown model", async () => {
 	await assert.rejects(() => trainTextCommand.run(["text"], { model: "nope" }), /give --model/);
+});
+
+test("hate recipes: xdomain (default) mixes Davidson in with groups; tweeteval is the first recipe", () => {
+	const data = join(root, "hate-data");
+	const te = join(data, "text", "tweeteval", "hate");
+	mkdirSync(te, { recursive: true });
+	mkdirSync(join(data, "text", "davidson2017"), { recursive: true });
+	for (const [split, n] of [
+		["train", 40],
+		["val", 10],
+	] as const) {
+		writeFileSync(
+			join(te, `${split}_text.txt`),
+			`${Array.from({ length: n }, (_, i) => `${split} tweet ${i}`).join("\n")}\n`,
+		);
+		writeFileSync(join(te, `${split}_labels.txt`), `${Array.from({ length: n }, (_, i) => i % 2).join("\n")}\n`);
+	}
+	const csv = Array.from({ length: 100 }, (_, i) => `${i},3,0,0,3,${i % 10 === 0 ? 0 : i % 3 ? 1 : 2},"davidson ${i}"`);
+	writeFileSync(
+		join(data, "text", "davidson2017", "labeled_data.csv"),
+		`,count,hate_speech,offensive_language,neither,class,tweet\n${csv.join("\n")}\n`,
+	);
+	const hate = TEXT_RECIPES.hate;
+	assert.ok(hate);
+	const x = hate.load(data, 1);
+	assert.equal(x.train.texts.length, 40 + 60);
+	assert.equal(x.val.texts.length, 10 + 20);
+	assert.deepEqual(x.val.groupNames, ["tweeteval-val", "davidson-dev"]);
+	assert.equal(x.train.weights?.[0], 1);
+	assert.equal(x.train.weights?.[40], DAVIDSON_WEIGHT);
+	// Davidson class 0 (every tenth row) is the only positive among its rows
+	const davPositives = Array.from(x.train.labels)
+		.slice(40)
+		.filter((l) => l === 1).length;
+	assert.equal(davPositives, 6);
+	assert.match(x.split, /recipe xdomain/);
+	const old = hate.load(data, 1, "tweeteval");
+	assert.equal(old.train.texts.length, 40);
+	assert.equal(old.val.groups, undefined);
+	assert.equal(old.split, "the published train / val files");
+});
+
+test("train text rejects a recipe the model does not have", async () => {
+	await assert.rejects(
+		() => trainTextCommand.run(["text"], { model: "spam", recipe: "xdomain" }),
+		/--recipe xdomain does not apply to spam/,
+	);
 });

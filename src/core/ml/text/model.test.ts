@@ -69,8 +69,8 @@ test("a damaged or mismatched artifact is refused with the file and the reason",
 	const { meta, weights } = encodeTextModel(trained);
 	assert.throws(() => decodeTextModel(JSON.stringify({ ...meta, format: 9 }), weights, where), /format 9/);
 	assert.throws(() => decodeTextModel(JSON.stringify({ ...meta, threshold: "x" }), weights, where), /threshold/);
-	const future = { ...meta, features: { ...meta.features, normalize: 3 } };
-	assert.throws(() => decodeTextModel(JSON.stringify(future), weights, where), /text normalisation 3/);
+	const future = { ...meta, features: { ...meta.features, normalize: 4 } };
+	assert.throws(() => decodeTextModel(JSON.stringify(future), weights, where), /text normalisation 4/);
 	const v2 = decodeTextModel(JSON.stringify({ ...meta, features: { ...meta.features, normalize: 2 } }), weights, where);
 	// The model reads its own normalisation: version 2 sees through an emoji inside a word, version 1 does not.
 	const v1 = decodeTextModel(JSON.stringify(meta), weights, where);

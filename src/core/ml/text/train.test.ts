@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { synthetic } from "./synthetic.ts";
-import { binaryMetrics, chooseThreshold, fitPlatt, rocAuc, stratifiedSplit, trainTextModel } from "./train.ts";
+import {
+	binaryMetrics,
+	chooseThreshold,
+	chooseThresholdGroups,
+	fitPlatt,
+	rocAuc,
+	stratifiedSplit,
+	trainTextModel,
+} from "./train.ts";
 
 test("learns a synthetic task and is reproducible", () => {
 	const train = synthetic(200, 1);
@@ -43,4 +51,45 @@ test("stratified split is seeded and keeps class shares", () => {
 	assert.equal(b.length, 20);
 	assert.equal(b.filter((i) => labels[i] === 1).length, 4);
 	assert.equal(new Set([...a, ...b]).size, 100);
+});
+
+test("chooseThresholdGroups maximises the mean of the groups' macro-F1", () => {
+	// group 0 alone is best cut at 0.5, group 1 alone at 0.25; the mean is best at one cut for both
+	const labels = [0, 1, 0, 1, 0, 0, 1, 1];
+	const scores = [0.1, 0.9, 0.45, 0.6, 0.2, 0.3, 0.35, 0.4];
+	const groups = [0, 0, 0, 0, 1, 1, 1, 1];
+	const g = chooseThresholdGroups(labels, scores, groups);
+	assert.ok(g.threshold > 0.3 && g.threshold < 0.35, `threshold ${g.threshold}`);
+	const m0 = binaryMetrics(labels.slice(0, 4), scores.slice(0, 4), g.threshold).macroF1;
+	const m1 = binaryMetrics(labels.slice(4), scores.slice(4), g.threshold).macroF1;
+	assert.ok(Math.abs(g.macroF1 - (m0 + m1) / 2) < 1e-12);
+	// one group gives what chooseThreshold gives
+	const one = chooseThresholdGroups(labels, scores, new Array(8).fill(0));
+	assert.deepEqual(one, chooseThreshold(labels, scores));
+});
+
+test("row weights and validation groups: reproducible, reported per group, weight 1 changes nothing", () => {
+	const train = synthetic(200, 1);
+	const val = synthetic(100, 2);
+	const features = { bits: 16, wordMaxN: 2, charMinN: 2, charMaxN: 4 };
+	const base = { name: "toy", val, seed: 5, features, lambdas: [1e-4], nb: [false] };
+	const plain = trainTextModel({ ...base, train });
+	const ones = trainTextModel({ ...base, train: { ...train, weights: new Array(200).fill(1) } });
+	assert.deepEqual(Buffer.from(ones.weights.buffer), Buffer.from(plain.weights.buffer));
+	const grouped = {
+		...base,
+		train: { ...train, weights: Array.from({ length: 200 }, (_, i) => (i % 2 ? 0.5 : 1)) },
+		val: { ...val, groups: Array.from({ length: 100 }, (_, i) => i % 2), groupNames: ["even", "odd"] },
+	};
+	const a = trainTextModel(grouped);
+	const b = trainTextModel(grouped);
+	assert.deepEqual(Buffer.from(a.weights.buffer), Buffer.from(b.weights.buffer));
+	assert.notDeepEqual(Buffer.from(a.weights.buffer), Buffer.from(plain.weights.buffer));
+	assert.deepEqual(
+		a.report.valGroups?.map((g) => [g.name, g.metrics.n]),
+		[
+			["even", 50],
+			["odd", 50],
+		],
+	);
 });

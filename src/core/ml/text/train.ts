@@ -16,6 +16,16 @@ import { compact, fitLogistic, nbRatios } from "./logistic.ts";
 export interface LabelledTexts {
 	readonly texts: readonly string[];
 	readonly labels: ArrayLike<number>;
+	/** Training rows: a weight per row (multiplied with the class weight); default 1. */
+	readonly weights?: ArrayLike<number>;
+	/**
+	 * Validation rows: a group (source) per row. With groups, λ, NB and the threshold are chosen
+	 * for the mean of the groups' macro-F1 at one threshold, so no one source sets them alone;
+	 * Platt scaling is fitted on group 0 (the task's own validation data).
+	 */
+	readonly groups?: ArrayLike<number>;
+	/** The groups' names, for the report (index = group number). */
+	readonly groupNames?: readonly string[];
 }
 
 export interface TrainOptions {
@@ -74,6 +84,8 @@ export interface TrainedTextModel {
 		readonly grid: readonly GridPoint[];
 		readonly chosen: { readonly lambda: number; readonly nb: boolean };
 		readonly val: BinaryMetrics;
+		/** With validation groups: the metrics of each group at the chosen threshold. */
+		readonly valGroups?: readonly { readonly name: string; readonly metrics: BinaryMetrics }[];
 		readonly trainMs: number;
 	};
 }
@@ -180,6 +192,68 @@ export function chooseThreshold(
 	return targetPrecision !== undefined && precisionHit ? precisionHit : best;
 }
 
+/**
+ * {@link chooseThreshold} over validation groups: the threshold with the best mean of the groups'
+ * macro-F1 (or, with `targetPrecision`, the lowest whose pooled precision reaches it).
+ * @example chooseThresholdGroups([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.6], [0, 0, 1, 1]).macroF1 // 1
+ */
+export function chooseThresholdGroups(
+	labels: ArrayLike<number>,
+	scores: ArrayLike<number>,
+	groups: ArrayLike<number>,
+	targetPrecision?: number,
+): { threshold: number; macroF1: number } {
+	const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
+		(i, j) => (scores[j] as number) - (scores[i] as number),
+	);
+	let g = 0;
+	for (let i = 0; i < groups.length; i++) g = Math.max(g, (groups[i] as number) + 1);
+	const P = new Float64Array(g);
+	const N = new Float64Array(g);
+	for (let i = 0; i < labels.length; i++) {
+		const k = groups[i] as number;
+		if (labels[i] === 1) P[k] = (P[k] as number) + 1;
+		else N[k] = (N[k] as number) + 1;
+	}
+	const present = Array.from({ length: g }, (_, k) => k).filter((k) => (P[k] as number) + (N[k] as number) > 0);
+	const tp = new Float64Array(g);
+	const fp = new Float64Array(g);
+	const f = (a: number, b: number, c: number) => (2 * a + b + c === 0 ? 0 : (2 * a) / (2 * a + b + c));
+	const mean = () => {
+		let sum = 0;
+		for (const k of present) {
+			const fn = (P[k] as number) - (tp[k] as number);
+			const tn = (N[k] as number) - (fp[k] as number);
+			sum += (f(tp[k] as number, fp[k] as number, fn) + f(tn, fn, fp[k] as number)) / 2;
+		}
+		return sum / (present.length || 1);
+	};
+	let best = { threshold: Number.POSITIVE_INFINITY, macroF1: mean() };
+	let precisionHit: { threshold: number; macroF1: number } | undefined;
+	let allTp = 0;
+	let allFp = 0;
+	for (let k = 0; k < idx.length; k++) {
+		const i = idx[k] as number;
+		const grp = groups[i] as number;
+		if (labels[i] === 1) {
+			tp[grp] = (tp[grp] as number) + 1;
+			allTp++;
+		} else {
+			fp[grp] = (fp[grp] as number) + 1;
+			allFp++;
+		}
+		const s = scores[i] as number;
+		const next = k + 1 < idx.length ? (scores[idx[k + 1] as number] as number) : Number.NEGATIVE_INFINITY;
+		if (next === s) continue;
+		const m = mean();
+		const t = Number.isFinite(next) ? (s + next) / 2 : s;
+		if (m > best.macroF1) best = { threshold: t, macroF1: m };
+		if (targetPrecision !== undefined && allTp / (allTp + allFp) >= targetPrecision)
+			precisionHit = { threshold: t, macroF1: m };
+	}
+	return targetPrecision !== undefined && precisionHit ? precisionHit : best;
+}
+
 /** Platt scaling: a, b minimising log loss of sigmoid(a·s + b) with Platt's smoothed targets (Newton). */
 export function fitPlatt(labels: ArrayLike<number>, margins: ArrayLike<number>): { a: number; b: number } {
 	let P = 0;
@@ -260,7 +334,15 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 	const n = y.length;
 	if (pos === 0 || pos === n) throw new Error("training data needs both classes");
 	const sw = new Float64Array(n);
-	for (let i = 0; i < n; i++) sw[i] = classWeight === "balanced" ? n / (2 * (y[i] === 1 ? pos : n - pos)) : 1;
+	for (let i = 0; i < n; i++)
+		sw[i] =
+			(classWeight === "balanced" ? n / (2 * (y[i] === 1 ? pos : n - pos)) : 1) *
+			(o.train.weights ? (o.train.weights[i] as number) : 1);
+	const vg = o.val.groups;
+	const choose = (scores: ArrayLike<number>) =>
+		vg
+			? chooseThresholdGroups(o.val.labels, scores, vg, o.targetPrecision)
+			: chooseThreshold(o.val.labels, scores, o.targetPrecision);
 	const ratios = nbs.includes(true) ? nbRatios(c, y) : null;
 	const grid: GridPoint[] = [];
 	let best: { gp: GridPoint; theta: Float64Array; scale: Float64Array | null; m: Float64Array } | undefined;
@@ -276,7 +358,7 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 				lambda,
 				nb,
 				iterations,
-				macroF1: chooseThreshold(o.val.labels, m, o.targetPrecision).macroF1,
+				macroF1: choose(m).macroF1,
 				auc: rocAuc(o.val.labels, m),
 			};
 			grid.push(gp);
@@ -288,9 +370,17 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 		}
 	}
 	if (!best) throw new Error("empty grid: give at least one lambda and one nb setting");
-	const platt = fitPlatt(o.val.labels, best.m);
+	// With groups, calibrated on the first (the task's own data): probabilities keep its class
+	// prior, while the threshold is still chosen over every group.
+	const calib = vg ? Array.from({ length: best.m.length }, (_, i) => i).filter((i) => vg[i] === 0) : null;
+	const platt = calib
+		? fitPlatt(
+				calib.map((i) => o.val.labels[i] as number),
+				calib.map((i) => best.m[i] as number),
+			)
+		: fitPlatt(o.val.labels, best.m);
 	const probs = Array.from(best.m, (m) => sigmoid(platt.a * m + platt.b));
-	const { threshold } = chooseThreshold(o.val.labels, probs, o.targetPrecision);
+	const { threshold } = choose(probs);
 	const weights = new Float32Array(fz.size);
 	for (let j = 0; j < c.dim; j++)
 		weights[c.buckets[j] as number] = (best.theta[j] as number) * (best.scale ? (best.scale[j] as number) : 1);
@@ -313,7 +403,30 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 			grid,
 			chosen: { lambda: best.gp.lambda, nb: best.gp.nb },
 			val: binaryMetrics(o.val.labels, probs, threshold),
+			...(vg ? { valGroups: groupMetrics(o.val, probs, threshold, vg) } : {}),
 			trainMs: Math.round(performance.now() - t0),
 		},
 	};
+}
+
+function groupMetrics(
+	val: LabelledTexts,
+	probs: readonly number[],
+	threshold: number,
+	groups: ArrayLike<number>,
+): { name: string; metrics: BinaryMetrics }[] {
+	const out: { name: string; metrics: BinaryMetrics }[] = [];
+	const ids = [...new Set(Array.from(groups))].sort((a, b) => a - b);
+	for (const g of ids) {
+		const rows = Array.from({ length: groups.length }, (_, i) => i).filter((i) => groups[i] === g);
+		out.push({
+			name: val.groupNames?.[g] ?? String(g),
+			metrics: binaryMetrics(
+				rows.map((i) => val.labels[i] as number),
+				rows.map((i) => probs[i] as number),
+				threshold,
+			),
+		});
+	}
+	return out;
 }
