@@ -142,6 +142,37 @@ describe("text models: the embedded system", () => {
 	});
 });
 
+describe("text models: the default pack", () => {
+	it("sends a post the spam model is sure of to spam review, severity its score (rules/models.rules)", async () => {
+		const cfg = loadConfig({ "text-models": "spam" }, {});
+		const bulwark = await openBulwark({
+			dataDir: tmp("bulwark-tm-"),
+			retentionMs: 86_400_000,
+			snapshotIntervalMs: 3_600_000,
+			clock: new ManualClock(T0),
+			timers: false,
+			rules: cfg.rulesDir,
+			rulesExplicit: cfg.rulesExplicit,
+			textModels: cfg.textModels,
+			modelsDir: cfg.modelsDir,
+		});
+		try {
+			const spamPost = post("s2", SPAM);
+			const spamPostId = (JSON.parse(spamPost) as { data: { postId: string } }).data.postId;
+			const [spam, normal] = await bulwark.processor.submit([spamPost, post("n2", NORMAL)], { source: "t" });
+			assert.ok(spam?.status === "accepted" && normal?.status === "accepted");
+			const score = spam.decision.trace.signals.find((s) => s.name === "text.spam")?.score ?? 0;
+			assert.ok(score >= 0.9, `the spam model is sure: ${score}`);
+			const reviews = (d: typeof spam.decision) =>
+				d.effects.flatMap((e) => (e.kind === "review.open" ? [[e.entity, e.queue, e.severity]] : []));
+			assert.deepEqual(reviews(spam.decision), [[{ kind: "post", id: spamPostId }, "spam", score]]);
+			assert.deepEqual(reviews(normal.decision), []);
+		} finally {
+			await bulwark.close();
+		}
+	});
+});
+
 describe("text models: a model that throws", () => {
 	it("is a trace error; the event is decided with the other models' signals", async () => {
 		const storage = await openSqliteStorage({ path: ":memory:" });
