@@ -44,7 +44,7 @@ describe("bulwark rules", () => {
 	it("checks the default pack: exit 0, a summary", () => {
 		const r = cli(["rules", "check", "rules"]);
 		assert.equal(r.code, 0, r.out + r.err);
-		assert.match(r.out, /^ok: 6 files, \d+ rules, \d+ features, \d+ lists; 0 warnings$/m);
+		assert.match(r.out, /^ok: 7 files, \d+ rules, \d+ features, \d+ lists; 0 warnings$/m);
 	});
 
 	it("prints each diagnostic with its place, the source line and a caret; exit 1", () => {
