@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BulwarkEvent } from "../events/index.ts";
-import type { LastItem, WindowValue } from "../features/index.ts";
+import type { WindowValue } from "../features/index.ts";
 import { BEHAVIOUR_FEATURE_NAMES } from "../ml/accounts/behaviour.ts";
 import {
 	BEHAVIOUR_FEATURES,
@@ -11,33 +11,13 @@ import {
 	behaviourSchedule,
 } from "./behaviour.ts";
 import { BOT_FEATURES, type BotScorer, botDetector } from "./bot.ts";
+import { windowsOf } from "./test-helpers.ts";
 import type { DetectorContext } from "./types.ts";
 
 const T0 = Date.UTC(2027, 0, 15);
 let seq = 0;
 const ev = (type: BulwarkEvent["type"], ts: number, data: unknown): BulwarkEvent =>
 	({ id: `e${++seq}`, type, actor: "a1", ts, data, context: { deviceId: "d1" } }) as BulwarkEvent;
-
-/** Windows computed straight from the specs over the events so far, answering only what was requested. */
-function windowsOf(events: readonly BulwarkEvent[], specs: typeof BEHAVIOUR_FEATURES) {
-	const values = new Map<string, WindowValue>();
-	for (const e of events)
-		for (const s of specs) {
-			if (!s.on.includes(e.type) || (s.where && !s.where(e))) continue;
-			const id = s.key(e);
-			if (id === undefined) continue;
-			const key = `${s.name}|${id}`;
-			const a = s.agg;
-			if (a.kind === "count") values.set(key, ((values.get(key) as number) ?? 0) + 1);
-			else if (a.kind === "sum") values.set(key, ((values.get(key) as number) ?? 0) + (a.of(e) ?? 0));
-			else if (a.kind === "last") {
-				const v = a.of(e);
-				if (v !== undefined)
-					values.set(key, [{ ts: e.ts, value: v }, ...((values.get(key) as LastItem[]) ?? [])].slice(0, a.n));
-			}
-		}
-	return values;
-}
 
 /** What the processor does: `needs` fetched, then `more` asked with those values and what is new in it fetched. */
 function run(

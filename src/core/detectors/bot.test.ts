@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BulwarkEvent } from "../events/index.ts";
-import type { LastItem, WindowValue } from "../features/index.ts";
 import { FEATURE_INDEX, profileFeatures } from "../ml/accounts/profile.ts";
 import { applyAccountEvent, profileFromStream } from "../ml/accounts/stream.ts";
 import { twitterProfile } from "../ml/accounts/twitter.ts";
 import { BOT_FEATURES, BOT_SIGNAL, type BotScorer, botDetector } from "./bot.ts";
+import { windowsOf } from "./test-helpers.ts";
 import type { DetectorContext } from "./types.ts";
 
 const DAY = 86_400_000;
@@ -14,24 +14,9 @@ let seq = 0;
 const ev = (type: BulwarkEvent["type"], actor: string, ts: number, data: unknown): BulwarkEvent =>
 	({ id: `e${++seq}`, type, actor, ts, data }) as BulwarkEvent;
 
-/** The detector's features computed straight from their specs over the events so far (no windows expire in a test). */
+/** The detector's features computed straight from their specs over the events so far. */
 function contextOf(events: readonly BulwarkEvent[]): DetectorContext {
-	const values = new Map<string, WindowValue>();
-	for (const e of events)
-		for (const s of BOT_FEATURES) {
-			if (!s.on.includes(e.type)) continue;
-			const id = s.key(e);
-			if (id === undefined) continue;
-			const key = `${s.name}|${id}`;
-			const a = s.agg;
-			if (a.kind === "count") values.set(key, ((values.get(key) as number) ?? 0) + 1);
-			else if (a.kind === "sum") values.set(key, ((values.get(key) as number) ?? 0) + (a.of(e) ?? 0));
-			else if (a.kind === "last") {
-				const v = a.of(e);
-				if (v !== undefined)
-					values.set(key, [{ ts: e.ts, value: v }, ...((values.get(key) as LastItem[]) ?? [])].slice(0, a.n));
-			}
-		}
+	const values = windowsOf(events, BOT_FEATURES);
 	return { feature: (name, id) => values.get(`${name}|${id}`), entity: () => undefined };
 }
 

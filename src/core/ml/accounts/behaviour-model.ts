@@ -9,30 +9,24 @@
  * const m = loadBehaviourModel("models/behaviour");
  * m.score(behaviourFeatures(ring, total)) >= m.threshold
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { finite, parseModelMeta } from "../artifact.ts";
-import { CompiledForest, decodeForest, encodeForest, type Forest, sigmoid } from "../gbdt/forest.ts";
+import {
+	checkForestModel,
+	checkForestWidth,
+	encodeForestModel,
+	FOREST_FILE,
+	type ForestModelMeta,
+	readArtifact,
+} from "../artifact.ts";
+import { CompiledForest, decodeForest, type Forest, sigmoid } from "../gbdt/forest.ts";
 import { DEFAULT_GBDT, type GbdtParams, type TrainedForest, trainGbdt } from "../gbdt/train.ts";
 import { type BinaryReport, bestF1Threshold, binaryReport, type Label, mcc, predict } from "../metrics.ts";
 import { BEHAVIOUR_FEATURE_COUNT, BEHAVIOUR_FEATURE_NAMES } from "./behaviour.ts";
 
 export const BEHAVIOUR_MODEL_FORMAT = 1;
 
-export interface BehaviourModelMeta {
-	readonly format: number;
-	readonly name: string;
-	/** The feature vector's layout the trees index into (must equal this build's). */
-	readonly features: readonly string[];
-	readonly threshold: number;
-	readonly forest: { readonly file: "forest.bin"; readonly bytes: number; readonly sha256: string };
-	/** sha256 of the JSON of format, name, features and threshold. */
-	readonly sha256: string;
-	readonly importance?: readonly { readonly feature: string; readonly gain: number; readonly splits: number }[];
-	/** The trainer's record (seeds, data, metrics); not read back. */
-	readonly training?: unknown;
-}
+/** model.json: the fields every forest model has (its `sha256` is of format, name, features and threshold). */
+export type BehaviourModelMeta = ForestModelMeta;
 
 /** The model as served: a probability of automation from a behaviour feature vector. */
 export class BehaviourModel {
@@ -176,7 +170,6 @@ export function evaluateScores(
 	};
 }
 
-const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 const scoringJson = (m: Pick<BehaviourModelMeta, "format" | "name" | "features" | "threshold">) =>
 	JSON.stringify([m.format, m.name, m.features, m.threshold]);
 
@@ -186,69 +179,29 @@ export function encodeBehaviourModel(
 	m: Pick<TrainedBehaviourModel, "trained" | "threshold">,
 	training?: unknown,
 ): { meta: BehaviourModelMeta; forest: Uint8Array } {
-	const bytes = encodeForest(m.trained.forest);
 	const core = { format: BEHAVIOUR_MODEL_FORMAT, name, features: [...BEHAVIOUR_FEATURE_NAMES], threshold: m.threshold };
-	const importance = BEHAVIOUR_FEATURE_NAMES.map((feature, f) => ({
-		feature,
-		gain: Math.round((m.trained.importance[f] as number) * 1e4) / 1e4,
-		splits: m.trained.splits[f] as number,
-	}))
-		.filter((r) => r.splits > 0)
-		.sort((a, b) => b.gain - a.gain);
-	return {
-		meta: {
-			...core,
-			forest: { file: "forest.bin", bytes: bytes.length, sha256: sha256(bytes) },
-			sha256: sha256(scoringJson(core)),
-			importance,
-			training,
-		},
-		forest: bytes,
-	};
+	return encodeForestModel(core, scoringJson(core), m.trained, training);
 }
 
 /** Checks and decodes the artifact; `where` names the folder in errors. */
 export function decodeBehaviourModel(json: string, bytes: Uint8Array, where: string): BehaviourModel {
-	const jsonFile = join(where, "model.json");
-	const binFile = join(where, "forest.bin");
-	const meta = parseModelMeta<BehaviourModelMeta>(json, jsonFile, BEHAVIOUR_MODEL_FORMAT);
-	if (!Array.isArray(meta.features) || meta.features.join(",") !== BEHAVIOUR_FEATURE_NAMES.join(","))
-		throw new Error(`${jsonFile}: its feature layout is not this build's (retrain the model)`);
-	if (!finite(meta.threshold) || meta.threshold <= 0 || meta.threshold >= 1)
-		throw new Error(`${jsonFile}: threshold missing or not in (0, 1)`);
-	const digest = sha256(scoringJson(meta));
-	if (digest !== meta.sha256)
-		throw new Error(
-			`${jsonFile}: sha256 of its scoring fields ${digest} is not the recorded ${meta.sha256} (edited or damaged)`,
-		);
-	if (bytes.length !== meta.forest?.bytes)
-		throw new Error(
-			`${binFile}: ${bytes.length} bytes, model.json says ${meta.forest?.bytes} (truncated or from another model)`,
-		);
-	const binDigest = sha256(bytes);
-	if (binDigest !== meta.forest.sha256)
-		throw new Error(`${binFile}: sha256 ${binDigest} does not match model.json's ${meta.forest.sha256} (damaged)`);
+	const binFile = join(where, FOREST_FILE);
+	const meta = checkForestModel<BehaviourModelMeta>(json, bytes, where, {
+		format: BEHAVIOUR_MODEL_FORMAT,
+		features: BEHAVIOUR_FEATURE_NAMES,
+		scoringJson,
+	});
 	let forest: Forest;
 	try {
 		forest = decodeForest(bytes);
 	} catch (err) {
 		throw new Error(`${binFile}: ${(err as Error).message}`);
 	}
-	if (forest.features !== BEHAVIOUR_FEATURE_COUNT)
-		throw new Error(`${binFile}: trees over ${forest.features} features, this build has ${BEHAVIOUR_FEATURE_COUNT}`);
+	checkForestWidth(forest, BEHAVIOUR_FEATURE_COUNT, binFile);
 	return new BehaviourModel(meta, forest);
 }
 
 /** Loads models/NAME/ (see the module comment); throws naming the file and the reason. */
 export function loadBehaviourModel(dir: string): BehaviourModel {
-	const read = (file: string) => {
-		try {
-			return readFileSync(join(dir, file));
-		} catch (err) {
-			throw new Error(
-				`${join(dir, file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-			);
-		}
-	};
-	return decodeBehaviourModel(read("model.json").toString("utf8"), read("forest.bin"), dir);
+	return decodeBehaviourModel(readArtifact(dir, "model.json").toString("utf8"), readArtifact(dir, FOREST_FILE), dir);
 }

@@ -8,10 +8,8 @@
  * const m = loadTextModel("models/abuse");
  * m.score("you absolute idiot") >= m.threshold; m.explain("you absolute idiot", 5)
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { finite, parseModelMeta } from "../artifact.ts";
+import { checkSha256, type FileRecord, fileRecord, finite, parseModelMeta, readArtifact } from "../artifact.ts";
 import { type FeatureSettings, Featurizer, featureName } from "./features.ts";
 import type { LoadTextModel, TextClassifier } from "./model-port.ts";
 import { NORMALIZE_VERSIONS, normalizeTokensReference } from "./normalize.ts";
@@ -27,7 +25,7 @@ export interface TextModelMeta {
 	readonly bias: number;
 	readonly platt: { readonly a: number; readonly b: number };
 	readonly threshold: number;
-	readonly weights: { readonly file: "weights.bin"; readonly bytes: number; readonly sha256: string };
+	readonly weights: FileRecord<"weights.bin">;
 	/** Anything else the trainer records (seed, data, metrics); not read back. */
 	readonly training?: unknown;
 }
@@ -162,8 +160,6 @@ export class TextModelSet {
 	}
 }
 
-export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
 /** The artifact files of a trained model: model.json text and weights.bin bytes. */
 export function encodeTextModel(m: TrainedTextModel, training?: unknown): { meta: TextModelMeta; weights: Uint8Array } {
 	const bytes = new Uint8Array(m.weights.length * 4);
@@ -179,7 +175,7 @@ export function encodeTextModel(m: TrainedTextModel, training?: unknown): { meta
 		bias: m.bias,
 		platt: m.platt,
 		threshold: m.threshold,
-		weights: { file: "weights.bin", bytes: bytes.length, sha256: sha256(bytes) },
+		weights: fileRecord("weights.bin", bytes),
 		training,
 	};
 	return { meta, weights: bytes };
@@ -205,9 +201,7 @@ export function decodeTextModel(json: string, bytes: Uint8Array, where: string):
 		throw new Error(
 			`${binFile}: ${bytes.length} bytes, expected ${meta.buckets * 4} (truncated or from another model)`,
 		);
-	const digest = sha256(bytes);
-	if (digest !== meta.weights.sha256)
-		throw new Error(`${binFile}: sha256 ${digest} does not match model.json's ${meta.weights.sha256} (damaged)`);
+	checkSha256(bytes, meta.weights.sha256, binFile);
 	let weights: Float32Array;
 	if (LITTLE_ENDIAN) weights = new Float32Array(bytes.slice().buffer);
 	else {
@@ -220,15 +214,6 @@ export function decodeTextModel(json: string, bytes: Uint8Array, where: string):
 
 /** Loads models/NAME/ (see the module comment); throws naming the file and the reason. */
 export function loadTextModel(dir: string): TextModel {
-	const read = (file: string) => {
-		try {
-			return readFileSync(join(dir, file));
-		} catch (err) {
-			throw new Error(
-				`${join(dir, file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-			);
-		}
-	};
-	return decodeTextModel(read("model.json").toString("utf8"), read("weights.bin"), dir);
+	return decodeTextModel(readArtifact(dir, "model.json").toString("utf8"), readArtifact(dir, "weights.bin"), dir);
 }
 loadTextModel satisfies LoadTextModel;

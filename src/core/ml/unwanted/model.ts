@@ -10,10 +10,8 @@
  * const s = m.score(interaction); // 0.93
  * m.explain(interaction, 3) // [{ input: "targeted_abuse", value: 0.9, logOdds: 1.45 }, ...]
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { finite, parseModelMeta } from "../artifact.ts";
+import { finite, parseModelMeta, readArtifact, sha256 } from "../artifact.ts";
 import {
 	DEFAULT_PRIORS,
 	type Interaction,
@@ -114,7 +112,7 @@ export function paramsDigestText(p: UnwantedParams): string {
 	return parts.join("\n");
 }
 
-const digest = (p: UnwantedParams) => createHash("sha256").update(paramsDigestText(p)).digest("hex");
+const digest = (p: UnwantedParams) => sha256(paramsDigestText(p));
 
 /** The artifact of trained parameters (priors default to {@link DEFAULT_PRIORS}). */
 export function encodeUnwantedModel(
@@ -153,13 +151,5 @@ export function decodeUnwantedModel(json: string, where: string): UnwantedModel 
 
 /** Loads models/unwanted/ (see the module comment); throws naming the file and the reason. */
 export function loadUnwantedModel(dir: string): UnwantedModel {
-	let json: string;
-	try {
-		json = readFileSync(join(dir, "model.json"), "utf8");
-	} catch (err) {
-		throw new Error(
-			`${join(dir, "model.json")}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-		);
-	}
-	return decodeUnwantedModel(json, dir);
+	return decodeUnwantedModel(readArtifact(dir, "model.json").toString("utf8"), dir);
 }
