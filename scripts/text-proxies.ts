@@ -4,7 +4,7 @@
 // not in ../shared/data; they are not those tests.
 //
 //   node --import tsx scripts/text-proxies.ts [--data-dir DIR] [--out .tmp/xdomain/proxies]
-//        [--spam-lko] [--precision P] [--seed N]
+//        [--spam-lko] [--recipe xdomain|sms] [--precision P] [--seed N]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,8 +17,10 @@ import {
 	maskSmsCues,
 	priorShiftThreshold,
 	SPAM_KINDS,
+	SPAM_MIN_F1,
 	type SpamKind,
 	spamLeaveKindOut,
+	spamMaskedMix,
 } from "../src/core/ml/text/xdomain.ts";
 
 const { values: flags } = parseArgs({
@@ -28,6 +30,7 @@ const { values: flags } = parseArgs({
 		"spam-lko": { type: "boolean", default: false },
 		prior: { type: "string", default: "0.5" },
 		precision: { type: "string" },
+		recipe: { type: "string", default: "xdomain" },
 		seed: { type: "string", default: "1" },
 	},
 });
@@ -75,7 +78,7 @@ if (flags["spam-lko"]) {
 	const kinds: SpamKind[] = [...SPAM_KINDS.map(([k]) => k), "other"];
 	const pct = (x: number) => (x * 100).toFixed(1);
 	process.stdout.write(
-		`\nspam leave-one-kind-out (balanced tests; threshold chosen on the validation rows left${precision ? `, precision ${precision}` : ""})\n`,
+		`\nspam leave-one-kind-out, recipe ${flags.recipe} (balanced tests; threshold chosen on the validation rows left${precision ? `, precision ${precision}` : ""})\n`,
 	);
 	const prior = Number(flags.prior);
 	process.stdout.write(
@@ -90,12 +93,14 @@ if (flags["spam-lko"]) {
 			texts: rows.map((r) => r.text),
 			labels: rows.map((r) => r.label),
 		});
+		const xdomain = flags.recipe === "xdomain";
 		const m = trainTextModel({
 			name: "spam",
-			train: asTexts(p.train),
+			train: asTexts(xdomain ? spamMaskedMix(p.train) : p.train),
 			val: asTexts(p.val),
 			seed,
 			targetPrecision: precision,
+			...(xdomain ? { minF1: SPAM_MIN_F1 } : {}),
 		});
 		const fz = new Featurizer(m.features);
 		const score = (t: string) => {

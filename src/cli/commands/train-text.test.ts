@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadTextModel } from "../../core/ml/text/model.ts";
 import { synthetic } from "../../core/ml/text/synthetic.ts";
-import { DAVIDSON_WEIGHT } from "../../core/ml/text/xdomain.ts";
+import { DAVIDSON_WEIGHT, SPAM_MIN_F1 } from "../../core/ml/text/xdomain.ts";
 import { TEXT_RECIPES, trainTextCommand } from "./train-text.ts";
 
 const root = mkdtempSync(join(tmpdir(), "bulwark-train-text-"));
@@ -43,6 +43,31 @@ test("train text --model spam writes a loadable model with a card", async () => 
 	assert.match(card, /text\/sms-spam\/SMSSpamCollection/);
 	assert.match(card, new RegExp(summary?.sha256 ?? "x"));
 	assert.match(card, /stratified 80\/20/);
+	assert.match(card, /--recipe xdomain/);
+	assert.match(card, /the lowest keeping the positive class's F1 on validation >= 0\.955/);
+});
+
+test("spam recipes: xdomain (default) adds SMS-cue-masked copies of train and the F1 threshold rule; sms is the first recipe", () => {
+	const data = join(root, "spam-data");
+	mkdirSync(join(data, "text", "sms-spam"), { recursive: true });
+	const rows = Array.from({ length: 50 }, (_, i) =>
+		i % 5 ? `ham\tsee you at ${i}` : `spam\tWIN a prize call 0906170${i} now txt STOP`,
+	);
+	writeFileSync(join(data, "text", "sms-spam", "SMSSpamCollection"), `${rows.join("\n")}\n`);
+	const spam = TEXT_RECIPES.spam;
+	assert.ok(spam);
+	const x = spam.load(data, 1);
+	const old = spam.load(data, 1, "sms");
+	assert.equal(old.train.texts.length, 40);
+	assert.equal(old.minF1, undefined);
+	assert.equal(x.train.texts.length, 80);
+	assert.deepEqual(x.val.texts, old.val.texts);
+	assert.deepEqual(x.train.texts.slice(0, 40), old.train.texts);
+	assert.deepEqual(Array.from(x.train.labels).slice(40), Array.from(old.train.labels));
+	const masked = x.train.texts.slice(40).find((t) => t.startsWith("WIN"));
+	assert.equal(masked, "WIN a prize call now");
+	assert.equal(x.minF1, SPAM_MIN_F1);
+	assert.match(x.split, /recipe xdomain/);
 });
 
 test("train text refuses an unknown model", async () => {
@@ -91,7 +116,11 @@ test("hate recipes: xdomain (default) mixes Davidson in with groups; tweeteval i
 
 test("train text rejects a recipe the model does not have", async () => {
 	await assert.rejects(
-		() => trainTextCommand.run(["text"], { model: "spam", recipe: "xdomain" }),
-		/--recipe xdomain does not apply to spam/,
+		() => trainTextCommand.run(["text"], { model: "abuse", recipe: "xdomain" }),
+		/--recipe xdomain does not apply to abuse/,
+	);
+	await assert.rejects(
+		() => trainTextCommand.run(["text"], { model: "spam", recipe: "tweeteval" }),
+		/--recipe tweeteval does not apply to spam: use one of xdomain, sms/,
 	);
 });

@@ -16,6 +16,9 @@ import {
 	davidsonHateSplit,
 	HATE_RECIPES,
 	hateCrossDomainMix,
+	SPAM_MIN_F1,
+	SPAM_RECIPES,
+	spamMaskedMix,
 } from "../../core/ml/text/xdomain.ts";
 import type { Command } from "../main.ts";
 import { table } from "../table.ts";
@@ -36,6 +39,8 @@ interface Recipe {
 		split: string;
 		/** The λ / NB grid when not the trainer's default. */
 		lambdas?: readonly number[];
+		/** The threshold rule `minF1` of `trainTextModel` (a `--precision` given wins). */
+		minF1?: number;
 		nb?: readonly boolean[];
 	};
 }
@@ -106,14 +111,27 @@ export const TEXT_RECIPES: Record<string, Recipe> = {
 	abuse: tweeteval("offensive"),
 	hate: hateRecipe,
 	spam: {
-		describe: "UCI SMS Spam Collection, seeded stratified 80/20 split",
-		load(dataDir, seed) {
+		describe:
+			"UCI SMS Spam Collection, seeded stratified 80/20 split (+ SMS-cue-masked copies of train with --recipe xdomain)",
+		variants: SPAM_RECIPES,
+		load(dataDir, seed, variant = "xdomain") {
 			const file = join(dataDir, "text", "sms-spam", "SMSSpamCollection");
 			const rows = loadTextData(file, { format: "sms" }).rows;
+			const [a, b] = stratifiedSplit(
+				rows.map((r) => r.label),
+				0.2,
+				seed,
+			);
+			const train = a.map((i) => rows[i] as TextRow);
+			const val = asTexts(b.map((i) => rows[i] as TextRow));
+			const split = `stratified 80/20 (train/val) by the seeded shuffle stratifiedSplit(labels, 0.2, ${seed})`;
+			if (variant === "sms") return { train: asTexts(train), val, files: [file], split };
 			return {
-				...seededSplit(rows, seed),
+				train: asTexts(spamMaskedMix(train)),
+				val,
 				files: [file],
-				split: `stratified 80/20 (train/val) by the seeded shuffle stratifiedSplit(labels, 0.2, ${seed})`,
+				minF1: SPAM_MIN_F1,
+				split: `recipe xdomain: ${split}; train also holds a copy of each training row with the SMS cues masked (maskSmsCues: phone numbers and short codes, prices, txt/reply/stop), validation as it is`,
 			};
 		},
 	},
@@ -157,7 +175,7 @@ const NORMALIZE_NOTES: Record<NormalizeVersion, string> = {
 
 export const trainTextCommand: Command = {
 	usage:
-		"train text --model abuse|hate|spam|targeted [--data-dir DIR] [--out models] [--seed N] [--precision P] [--normalize 1|2|3] [--recipe xdomain|tweeteval (hate)]",
+		"train text --model abuse|hate|spam|targeted [--data-dir DIR] [--out models] [--seed N] [--precision P] [--normalize 1|2|3] [--recipe xdomain|tweeteval (hate), xdomain|sms (spam)]",
 	summary: "trains a text model (hashed n-grams, logistic regression) and writes models/NAME with a model card",
 	options: {
 		model: { type: "string" },
@@ -254,6 +272,7 @@ function trainOne(
 		seed,
 		features,
 		targetPrecision: precision,
+		...(data.minF1 !== undefined && precision === undefined ? { minF1: data.minF1 } : {}),
 		...(data.lambdas ? { lambdas: data.lambdas } : {}),
 		...(data.nb ? { nb: data.nb } : {}),
 		onProgress: progress,
@@ -340,9 +359,7 @@ hashed word 1-${m.features.wordMaxN}-grams and char ${m.features.charMinN}-${m.f
 sublinear TF, each block L2-normalised. L2 logistic regression (L-BFGS, full batch, deterministic), class weight ${r.classWeight}.
 The L2 strength and NB-SVM scaling were chosen on validation ${r.valGroups ? "macro-F1 (the mean over the validation groups" : "macro-F1 (at"} the best threshold); Platt scaling
 (a = ${m.platt.a.toFixed(4)}, b = ${m.platt.b.toFixed(4)}) was fitted on ${r.valGroups ? `the ${r.valGroups[0]?.name} group's` : "validation"} margins and the threshold
-(${m.threshold.toFixed(4)} on the calibrated probability) chosen on validation for best ${
-		r.valGroups ? "mean macro-F1 over the validation groups (one threshold for all)" : "macro-F1"
-	}.
+(${m.threshold.toFixed(4)} on the calibrated probability) chosen on validation: ${r.thresholdRule}.
 
 | λ | NB | iterations | val macro-F1${r.valGroups ? " (group mean)" : ""} | val AUC (pooled) |
 |---|---|---|---|---|

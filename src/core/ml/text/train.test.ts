@@ -6,6 +6,7 @@ import {
 	chooseThreshold,
 	chooseThresholdGroups,
 	fitPlatt,
+	lowestThresholdAtF1,
 	rocAuc,
 	stratifiedSplit,
 	trainTextModel,
@@ -92,4 +93,33 @@ test("row weights and validation groups: reproducible, reported per group, weigh
 			["odd", 50],
 		],
 	);
+});
+
+test("lowestThresholdAtF1: the lowest threshold keeping the positive class's F1, halfway between scores", () => {
+	const labels = [1, 1, 0, 1, 0, 0];
+	const scores = [0.9, 0.8, 0.7, 0.6, 0.3, 0.1];
+	// cut below 0.8: F1 0.8; below 0.6: tp 3, fp 1 -> 6/7 = 0.857; below 0.3: 6/8 = 0.75
+	assert.equal(lowestThresholdAtF1(labels, scores, 0.85), (0.6 + 0.3) / 2);
+	assert.equal(lowestThresholdAtF1(labels, scores, 0.7), (0.3 + 0.1) / 2);
+	assert.equal(lowestThresholdAtF1(labels, scores, 0.99), undefined);
+	// ties move together
+	assert.equal(lowestThresholdAtF1([1, 0, 1], [0.5, 0.5, 0.2], 0.99), undefined);
+});
+
+test("minF1 lowers the threshold below the best macro-F1 one and keeps validation F1 above the bar", () => {
+	const { texts, labels } = synthetic(600, 5);
+	const split = (a: number, b: number) => ({ texts: texts.slice(a, b), labels: labels.slice(a, b) });
+	const base = trainTextModel({ name: "t", train: split(0, 400), val: split(400, 600), seed: 1, lambdas: [1e-4] });
+	const low = trainTextModel({
+		name: "t",
+		train: split(0, 400),
+		val: split(400, 600),
+		seed: 1,
+		lambdas: [1e-4],
+		minF1: base.report.val.f1 - 0.05,
+	});
+	assert.ok(low.threshold <= base.threshold, `${low.threshold} <= ${base.threshold}`);
+	assert.ok(low.report.val.f1 >= base.report.val.f1 - 0.05);
+	assert.match(low.report.thresholdRule, /the lowest keeping/);
+	assert.equal(base.report.thresholdRule, "best macro-F1 on validation");
 });

@@ -42,6 +42,14 @@ export interface TrainOptions {
 	readonly classWeight?: "none" | "balanced";
 	/** When set, the threshold is the lowest one reaching this precision on validation data. */
 	readonly targetPrecision?: number;
+	/**
+	 * When set (and `targetPrecision` is not; no validation groups), the threshold is the lowest
+	 * one keeping the positive class's F1 on validation data at or above this: for a model that
+	 * will meet weaker cues than its validation data has (SMS spam's phone numbers and prices are
+	 * not in another site's comments), the threshold sits as low as validation allows. Where no
+	 * threshold reaches it, the best macro-F1 one stays.
+	 */
+	readonly minF1?: number;
 	readonly maxIter?: number;
 	readonly onProgress?: (message: string) => void;
 }
@@ -83,6 +91,8 @@ export interface TrainedTextModel {
 		readonly classWeight: "none" | "balanced";
 		readonly grid: readonly GridPoint[];
 		readonly chosen: { readonly lambda: number; readonly nb: boolean };
+		/** How the threshold was chosen on validation data, in words (for the model card). */
+		readonly thresholdRule: string;
 		readonly val: BinaryMetrics;
 		/** With validation groups: the metrics of each group at the chosen threshold. */
 		readonly valGroups?: readonly { readonly name: string; readonly metrics: BinaryMetrics }[];
@@ -190,6 +200,34 @@ export function chooseThreshold(
 		if (targetPrecision !== undefined && tp / (tp + fp) >= targetPrecision) precisionHit = { threshold: t, macroF1: m };
 	}
 	return targetPrecision !== undefined && precisionHit ? precisionHit : best;
+}
+
+/**
+ * The lowest threshold (halfway between neighbouring scores) at which the positive class's F1
+ * is at least `minF1`; undefined when none is.
+ * @example lowestThresholdAtF1([1, 1, 0, 0], [0.9, 0.4, 0.3, 0.1], 0.99) // 0.35
+ */
+export function lowestThresholdAtF1(
+	labels: ArrayLike<number>,
+	scores: ArrayLike<number>,
+	minF1: number,
+): number | undefined {
+	const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
+		(i, j) => (scores[j] as number) - (scores[i] as number),
+	);
+	let P = 0;
+	for (let i = 0; i < labels.length; i++) if (labels[i] === 1) P++;
+	let tp = 0;
+	let fp = 0;
+	let lowest: number | undefined;
+	for (let k = 0; k < idx.length; k++) {
+		labels[idx[k] as number] === 1 ? tp++ : fp++;
+		const s = scores[idx[k] as number] as number;
+		const next = k + 1 < idx.length ? (scores[idx[k + 1] as number] as number) : Number.NEGATIVE_INFINITY;
+		if (next === s) continue;
+		if ((2 * tp) / (tp + fp + P || 1) >= minF1) lowest = Number.isFinite(next) ? (s + next) / 2 : s;
+	}
+	return lowest;
 }
 
 /**
@@ -380,7 +418,23 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 			)
 		: fitPlatt(o.val.labels, best.m);
 	const probs = Array.from(best.m, (m) => sigmoid(platt.a * m + platt.b));
-	const { threshold } = choose(probs);
+	const chosen = choose(probs);
+	let threshold = chosen.threshold;
+	let thresholdRule = vg
+		? "best mean macro-F1 over the validation groups (one threshold for all)"
+		: o.targetPrecision !== undefined
+			? `the lowest reaching precision ${o.targetPrecision} on validation (else best macro-F1)`
+			: "best macro-F1 on validation";
+	if (o.minF1 !== undefined && o.targetPrecision === undefined && !vg) {
+		const low = lowestThresholdAtF1(o.val.labels, probs, o.minF1);
+		if (low !== undefined) {
+			threshold = low;
+			thresholdRule = `the lowest keeping the positive class's F1 on validation >= ${o.minF1} (best macro-F1 would be ${chosen.threshold.toFixed(4)})`;
+		} else {
+			thresholdRule = `best macro-F1 on validation (no threshold keeps F1 >= ${o.minF1})`;
+			log(`no threshold keeps validation F1 >= ${o.minF1}: the best macro-F1 one stays`);
+		}
+	}
 	const weights = new Float32Array(fz.size);
 	for (let j = 0; j < c.dim; j++)
 		weights[c.buckets[j] as number] = (best.theta[j] as number) * (best.scale ? (best.scale[j] as number) : 1);
@@ -402,6 +456,7 @@ export function trainTextModel(o: TrainOptions): TrainedTextModel {
 			classWeight,
 			grid,
 			chosen: { lambda: best.gp.lambda, nb: best.gp.nb },
+			thresholdRule,
 			val: binaryMetrics(o.val.labels, probs, threshold),
 			...(vg ? { valGroups: groupMetrics(o.val, probs, threshold, vg) } : {}),
 			trainMs: Math.round(performance.now() - t0),

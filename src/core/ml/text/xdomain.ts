@@ -121,6 +121,25 @@ export function maskSmsCues(text: string): string {
 		.trim();
 }
 
+/** The `spam` model's data recipes: `xdomain` (default, issue 5) or `sms` (the first recipe). */
+export const SPAM_RECIPES = ["xdomain", "sms"] as const;
+
+/**
+ * Recipe `xdomain` for spam: the threshold is the lowest keeping SMS validation F1 at or above
+ * this (0.95 is the issue's bar; the margin keeps a retrain with another seed above it), since
+ * another site's spam carries fewer of SMS's cues and scores lower (EVALUATION.md "Across domains").
+ */
+export const SPAM_MIN_F1 = 0.955;
+
+/**
+ * Recipe `xdomain` for spam: the training rows and a copy of each with the SMS cues masked
+ * (`maskSmsCues`), so that words which spam shares across sites (free, win, call, claim, click,
+ * urls) carry weight of their own, not only next to a phone number or a price.
+ */
+export function spamMaskedMix<R extends { text: string }>(train: readonly R[]): R[] {
+	return [...train, ...train.map((r) => ({ ...r, text: maskSmsCues(r.text) }))];
+}
+
 /** The `hate` model's data recipes: `xdomain` (default, issue 5) or `tweeteval` (the first recipe). */
 export const HATE_RECIPES = ["xdomain", "tweeteval"] as const;
 export type HateRecipe = (typeof HATE_RECIPES)[number];
