@@ -33,6 +33,20 @@ let n = 0;
 const post = (actor: string, text: string) =>
 	JSON.stringify({ id: `tm${++n}`, type: "post.created", ts: T0 + n, actor, data: { postId: `tp${n}`, text } });
 
+/** The embedded system as `bulwark serve` would open it with `cfg`'s rules and models, on a manual clock. */
+const openConfigured = (cfg: ReturnType<typeof loadConfig>) =>
+	openBulwark({
+		dataDir: tmp("bulwark-tm-"),
+		retentionMs: 86_400_000,
+		snapshotIntervalMs: 3_600_000,
+		clock: new ManualClock(T0),
+		timers: false,
+		rules: cfg.rulesDir,
+		rulesExplicit: cfg.rulesExplicit,
+		textModels: cfg.textModels,
+		modelsDir: cfg.modelsDir,
+	});
+
 describe("text models: configuration", () => {
 	it("serves none by default, from the package's models/ folder", () => {
 		const c = loadConfig({}, {});
@@ -108,17 +122,7 @@ describe("text models: the embedded system", () => {
 `,
 		);
 		const cfg = loadConfig({ "text-models": "spam", rules }, {});
-		const bulwark = await openBulwark({
-			dataDir: tmp("bulwark-tm-"),
-			retentionMs: 86_400_000,
-			snapshotIntervalMs: 3_600_000,
-			clock: new ManualClock(T0),
-			timers: false,
-			rules: cfg.rulesDir,
-			rulesExplicit: cfg.rulesExplicit,
-			textModels: cfg.textModels,
-			modelsDir: cfg.modelsDir,
-		});
+		const bulwark = await openConfigured(cfg);
 		try {
 			const [spam, normal] = await bulwark.processor.submit([post("s1", SPAM), post("n1", NORMAL)], { source: "t" });
 			assert.ok(spam?.status === "accepted" && normal?.status === "accepted");
@@ -145,17 +149,7 @@ describe("text models: the embedded system", () => {
 describe("text models: the default pack", () => {
 	it("sends a post the spam model is sure of to spam review, severity its score (rules/models.rules)", async () => {
 		const cfg = loadConfig({ "text-models": "spam" }, {});
-		const bulwark = await openBulwark({
-			dataDir: tmp("bulwark-tm-"),
-			retentionMs: 86_400_000,
-			snapshotIntervalMs: 3_600_000,
-			clock: new ManualClock(T0),
-			timers: false,
-			rules: cfg.rulesDir,
-			rulesExplicit: cfg.rulesExplicit,
-			textModels: cfg.textModels,
-			modelsDir: cfg.modelsDir,
-		});
+		const bulwark = await openConfigured(cfg);
 		try {
 			const spamPost = post("s2", SPAM);
 			const spamPostId = (JSON.parse(spamPost) as { data: { postId: string } }).data.postId;
