@@ -63,13 +63,19 @@ function tweeteval(folder: string): Recipe {
 	};
 }
 
-function seededSplit(rows: readonly TextRow[], seed: number) {
+/** The rows of a seeded stratified 80/20 split. */
+function seededSplitRows(rows: readonly TextRow[], seed: number): { train: TextRow[]; val: TextRow[] } {
 	const [a, b] = stratifiedSplit(
 		rows.map((r) => r.label),
 		0.2,
 		seed,
 	);
-	return { train: asTexts(a.map((i) => rows[i] as TextRow)), val: asTexts(b.map((i) => rows[i] as TextRow)) };
+	return { train: a.map((i) => rows[i] as TextRow), val: b.map((i) => rows[i] as TextRow) };
+}
+
+function seededSplit(rows: readonly TextRow[], seed: number) {
+	const { train, val } = seededSplitRows(rows, seed);
+	return { train: asTexts(train), val: asTexts(val) };
 }
 
 /**
@@ -117,13 +123,9 @@ export const TEXT_RECIPES: Record<string, Recipe> = {
 		load(dataDir, seed, variant = "xdomain") {
 			const file = join(dataDir, "text", "sms-spam", "SMSSpamCollection");
 			const rows = loadTextData(file, { format: "sms" }).rows;
-			const [a, b] = stratifiedSplit(
-				rows.map((r) => r.label),
-				0.2,
-				seed,
-			);
-			const train = a.map((i) => rows[i] as TextRow);
-			const val = asTexts(b.map((i) => rows[i] as TextRow));
+			const parts = seededSplitRows(rows, seed);
+			const train = parts.train;
+			const val = asTexts(parts.val);
 			const split = `stratified 80/20 (train/val) by the seeded shuffle stratifiedSplit(labels, 0.2, ${seed})`;
 			if (variant === "sms") return { train: asTexts(train), val, files: [file], split };
 			return {

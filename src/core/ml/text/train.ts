@@ -169,14 +169,15 @@ export function binaryMetrics(labels: ArrayLike<number>, scores: ArrayLike<numbe
 }
 
 /**
- * The threshold with the best macro-F1 (or, with `targetPrecision`, the lowest reaching it),
- * halfway between neighbouring scores.
+ * Visits every cut of the scores from the highest down: `tp` and `fp` above it, the threshold it
+ * stands for (halfway between neighbouring scores, so tied scores move together), and the
+ * positives and negatives in all.
  */
-export function chooseThreshold(
+function sweepCuts(
 	labels: ArrayLike<number>,
 	scores: ArrayLike<number>,
-	targetPrecision?: number,
-): { threshold: number; macroF1: number } {
+	visit: (tp: number, fp: number, threshold: number, P: number, N: number) => void,
+): void {
 	const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
 		(i, j) => (scores[j] as number) - (scores[i] as number),
 	);
@@ -185,20 +186,36 @@ export function chooseThreshold(
 	const N = labels.length - P;
 	let tp = 0;
 	let fp = 0;
-	let best = { threshold: Number.POSITIVE_INFINITY, macroF1: (2 * N) / (2 * N + P) / 2 };
-	let precisionHit: { threshold: number; macroF1: number } | undefined;
 	for (let k = 0; k < idx.length; k++) {
 		labels[idx[k] as number] === 1 ? tp++ : fp++;
 		const s = scores[idx[k] as number] as number;
 		const next = k + 1 < idx.length ? (scores[idx[k + 1] as number] as number) : Number.NEGATIVE_INFINITY;
 		if (next === s) continue;
+		visit(tp, fp, Number.isFinite(next) ? (s + next) / 2 : s, P, N);
+	}
+}
+
+/**
+ * The threshold with the best macro-F1 (or, with `targetPrecision`, the lowest reaching it),
+ * halfway between neighbouring scores.
+ */
+export function chooseThreshold(
+	labels: ArrayLike<number>,
+	scores: ArrayLike<number>,
+	targetPrecision?: number,
+): { threshold: number; macroF1: number } {
+	let P = 0;
+	for (let i = 0; i < labels.length; i++) if (labels[i] === 1) P++;
+	const N = labels.length - P;
+	let best = { threshold: Number.POSITIVE_INFINITY, macroF1: (2 * N) / (2 * N + P) / 2 };
+	let precisionHit: { threshold: number; macroF1: number } | undefined;
+	sweepCuts(labels, scores, (tp, fp, t) => {
 		const fn = P - tp;
 		const tn = N - fp;
 		const m = ((2 * tp) / (2 * tp + fp + fn || 1) + (2 * tn) / (2 * tn + fn + fp || 1)) / 2;
-		const t = Number.isFinite(next) ? (s + next) / 2 : s;
 		if (m > best.macroF1) best = { threshold: t, macroF1: m };
 		if (targetPrecision !== undefined && tp / (tp + fp) >= targetPrecision) precisionHit = { threshold: t, macroF1: m };
-	}
+	});
 	return targetPrecision !== undefined && precisionHit ? precisionHit : best;
 }
 
@@ -212,21 +229,10 @@ export function lowestThresholdAtF1(
 	scores: ArrayLike<number>,
 	minF1: number,
 ): number | undefined {
-	const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
-		(i, j) => (scores[j] as number) - (scores[i] as number),
-	);
-	let P = 0;
-	for (let i = 0; i < labels.length; i++) if (labels[i] === 1) P++;
-	let tp = 0;
-	let fp = 0;
 	let lowest: number | undefined;
-	for (let k = 0; k < idx.length; k++) {
-		labels[idx[k] as number] === 1 ? tp++ : fp++;
-		const s = scores[idx[k] as number] as number;
-		const next = k + 1 < idx.length ? (scores[idx[k + 1] as number] as number) : Number.NEGATIVE_INFINITY;
-		if (next === s) continue;
-		if ((2 * tp) / (tp + fp + P || 1) >= minF1) lowest = Number.isFinite(next) ? (s + next) / 2 : s;
-	}
+	sweepCuts(labels, scores, (tp, fp, t, P) => {
+		if ((2 * tp) / (tp + fp + P || 1) >= minF1) lowest = t;
+	});
 	return lowest;
 }
 
