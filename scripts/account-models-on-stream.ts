@@ -4,8 +4,11 @@
 // model measured against the run's ground truth: ROC-AUC of automated (the simulator's spam
 // bots, rings and farms) vs everyone else, and per role how many accounts reached the model's
 // threshold - by the account's first, highest and last score.
+// With --profiles, the bot model alone on each account's profile at the run's end (its signup
+// fields and counts from the events), scored directly in several views: as served, with the counts
+// unknown, with counts and age unknown, and as if every account were a year old.
 //
-//   node --import tsx scripts/account-models-on-stream.ts [--seed 7] [--accounts 3000] [--hours 24] [--json]
+//   node --import tsx scripts/account-models-on-stream.ts [--seed 7] [--accounts 3000] [--hours 24] [--profiles] [--json]
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +17,9 @@ import { AUTOMATED_ROLES } from "../src/app/behaviour-sim.ts";
 import { openBulwark } from "../src/app/bulwark.ts";
 import { PACKAGE_MODELS_DIR } from "../src/app/config.ts";
 import type { BulwarkEvent } from "../src/core/events/index.ts";
+import { loadBotModel } from "../src/core/ml/accounts/model.ts";
+import type { AccountProfile } from "../src/core/ml/accounts/profile.ts";
+import { profileFromStream, type StreamAccount, type StreamCounts } from "../src/core/ml/accounts/stream.ts";
 import { rocAuc } from "../src/core/ml/text/train.ts";
 import { ManualClock } from "../src/core/shared/index.ts";
 import { Simulation } from "../src/simulator/index.ts";
@@ -24,6 +30,7 @@ const { values: flags } = parseArgs({
 		accounts: { type: "string", default: "3000" },
 		hours: { type: "string", default: "24" },
 		json: { type: "boolean", default: false },
+		profiles: { type: "boolean", default: false },
 	},
 });
 const seed = Number(flags.seed);
@@ -35,6 +42,10 @@ const sim = new Simulation({
 });
 const events = [...sim.events()] as BulwarkEvent[];
 if (!events.length) throw new Error("the simulation made no events");
+if (flags.profiles) {
+	profileViews(events);
+	process.exit(0);
+}
 const dir = mkdtempSync(join(tmpdir(), "bulwark-account-models-"));
 const clock = new ManualClock((events[0] as BulwarkEvent).ts);
 const models = { bot: "account.bot", behaviour: "account.behaviour" } as const;
@@ -125,4 +136,78 @@ else {
 				.map(([k, v]) => `${k} ${v.flagged}/${v.accounts}`)
 				.join(", ")} |\n`,
 		);
+}
+
+/** --profiles: the bot model on each account's end-of-run profile, in several views. */
+function profileViews(evs: readonly BulwarkEvent[]): void {
+	const model = loadBotModel(join(PACKAGE_MODELS_DIR, "bot"));
+	const accounts = new Map<string, { account: StreamAccount; counts: Record<keyof StreamCounts, number> }>();
+	const end = (evs[evs.length - 1] as BulwarkEvent).ts;
+	for (const e of evs) {
+		if (e.type === "account.created") {
+			const d = e.data as { handle: string; displayName?: string; bio?: string; profileImageHash?: string };
+			accounts.set(e.actor, {
+				account: {
+					createdAt: e.ts,
+					handle: d.handle,
+					displayName: d.displayName ?? null,
+					bio: d.bio ?? null,
+					profileImageHash: d.profileImageHash ?? null,
+					url: null,
+					location: null,
+				},
+				counts: { posts: 0, likes: 0, following: 0, followers: 0 },
+			});
+		}
+		const a = accounts.get(e.actor);
+		if (!a) continue;
+		if (e.type === "post.created") a.counts.posts++;
+		else if (e.type === "post.liked") a.counts.likes++;
+		else if (e.type === "account.followed") {
+			a.counts.following++;
+			const t = accounts.get((e.data as { targetId: string }).targetId);
+			if (t) t.counts.followers++;
+		}
+	}
+	const unknownCounts = { statuses: null, followers: null, friends: null, favourites: null };
+	const views: [string, (a: { account: StreamAccount; counts: StreamCounts }) => AccountProfile][] = [
+		["as served", (a) => profileFromStream(a.account, a.counts, end)],
+		["counts unknown", (a) => ({ ...profileFromStream(a.account, a.counts, end), ...unknownCounts })],
+		[
+			"counts and age unknown",
+			(a) => ({ ...profileFromStream(a.account, a.counts, end), ...unknownCounts, createdAt: null }),
+		],
+		["a year old", (a) => profileFromStream({ ...a.account, createdAt: end - 365 * 86_400_000 }, a.counts, end)],
+	];
+	const truth = sim.truth();
+	const out = views.map(([view, make]) => {
+		const labels: number[] = [];
+		const margins: number[] = [];
+		const flagged: Record<string, string> = {};
+		const tally: Record<string, [number, number]> = {};
+		for (const [id, a] of accounts) {
+			const role = truth.accounts[id]?.role ?? "organic";
+			const p = make(a);
+			labels.push(AUTOMATED_ROLES.has(role) ? 1 : 0);
+			margins.push(model.margin(p));
+			const t = tally[role] ?? [0, 0];
+			tally[role] = t;
+			t[1]++;
+			if (model.score(p) >= model.threshold) t[0]++;
+		}
+		for (const [role, [f, n]] of Object.entries(tally)) flagged[role] = `${f}/${n}`;
+		return { view, accounts: labels.length, auc: rocAuc(labels, margins), flagged };
+	});
+	if (flags.json) process.stdout.write(`${JSON.stringify({ seed, profiles: out })}\n`);
+	else {
+		process.stdout.write(
+			"| bot model on end-of-run profiles | accounts | ROC-AUC | flagged by role |\n|---|---:|---:|---|\n",
+		);
+		for (const r of out)
+			process.stdout.write(
+				`| ${r.view} | ${r.accounts} | ${r.auc.toFixed(3)} | ${Object.entries(r.flagged)
+					.map(([k, v]) => `${k} ${v}`)
+					.join(", ")} |\n`,
+			);
+	}
 }
