@@ -3,7 +3,7 @@
 // objects of ../shared/data/accounts (Cresci 2015 and 2017; synthetic accounts when that folder
 // is absent), against `baseline-generic` (the same trees walked through the general node arrays
 // instead of the compiled complete-tree layout) and the two halves (features alone, trees
-// alone). Also load time and artifact size; with `--train`, the training time of the recipe on
+// alone), and the platform forest the stream serves (`bot (stream)`). Also load time and artifact size; with `--train`, the training time of the recipe on
 // all shared sets (what `bulwark train accounts --model bot` runs).
 
 import { existsSync, statSync } from "node:fs";
@@ -77,6 +77,15 @@ async function run(args: Args): Promise<BenchResult> {
 		"bot",
 		measure(n, rounds, (i) => m.score(profiles[i] as (typeof profiles)[number])),
 	);
+	// What the stream serves: the platform's forest (`stream.bin`), when the model has one.
+	const served = m.hasStream ? m.forStream() : null;
+	if (served && m.streamForest) {
+		progress(`scoring with the platform forest (${m.streamForest.trees} trees)`);
+		add(
+			"bot (stream)",
+			measure(n, rounds, (i) => served.score(profiles[i] as (typeof profiles)[number])),
+		);
+	}
 	add(
 		"features only",
 		measure(n, rounds, (i) => m.features(profiles[i] as (typeof profiles)[number], buf)[0] as number),
@@ -90,7 +99,10 @@ async function run(args: Args): Promise<BenchResult> {
 		measure(n, rounds, (i) => m.forest.margin(m.features(profiles[i] as (typeof profiles)[number], buf))),
 	);
 	results.push({ subject: "bot", metric: "load", value: loadMs, unit: "ms" });
-	const bytes = statSync(join(dir, "forest.bin")).size + statSync(join(dir, "model.json")).size;
+	const bytes =
+		statSync(join(dir, "forest.bin")).size +
+		statSync(join(dir, "model.json")).size +
+		(m.hasStream ? statSync(join(dir, "stream.bin")).size : 0);
 	results.push({ subject: "bot", metric: "artifact", value: bytes / 1024 ** 2, unit: "MiB" });
 	results.push({ subject: "bot", metric: "trees", value: m.forest.trees, unit: "trees" });
 	if (args.train && have) {
@@ -110,13 +122,16 @@ const bench: Benchmark = {
 	description: "bot model scoring: accounts/s and µs per account, one core (--train: training time too)",
 	run,
 	targets(results) {
-		const v = metricValue(results, "bot", "throughput");
-		return [
-			{
-				text: `bot scoring >= ${TARGET.toLocaleString("en-US")} accounts/s per core (${Math.round(v).toLocaleString("en-US")})`,
-				met: v >= TARGET,
-			},
-		];
+		return ["bot", "bot (stream)"].flatMap((subject) => {
+			if (!results.some((r) => r.subject === subject && r.metric === "throughput")) return [];
+			const v = metricValue(results, subject, "throughput");
+			return [
+				{
+					text: `${subject} scoring >= ${TARGET.toLocaleString("en-US")} accounts/s per core (${Math.round(v).toLocaleString("en-US")})`,
+					met: v >= TARGET,
+				},
+			];
+		});
 	},
 };
 export default bench;

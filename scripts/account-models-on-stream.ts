@@ -8,7 +8,11 @@
 // fields and counts from the events), scored directly in several views: as served, with the counts
 // unknown, with counts and age unknown, and as if every account were a year old.
 //
-//   node --import tsx scripts/account-models-on-stream.ts [--seed 7] [--accounts 3000] [--hours 24] [--profiles] [--json]
+// The bot model's signal is its stream score (calibrated on the platform's humans when the model
+// was trained with them, `train accounts --platform`); "at 0.99" counts accounts at or above the
+// default pack's bar for likely_bot_review.
+//
+//   node --import tsx scripts/account-models-on-stream.ts [--seed 7] [--accounts 3000] [--hours 24] [--models-dir models] [--profiles] [--json]
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,14 +35,23 @@ const { values: flags } = parseArgs({
 		hours: { type: "string", default: "24" },
 		json: { type: "boolean", default: false },
 		profiles: { type: "boolean", default: false },
+		"models-dir": { type: "string", default: PACKAGE_MODELS_DIR },
+		// Shares of the adversary populations, as `bulwark simulate` takes them (e.g. --amplification 0.04 --spam 0).
+		spam: { type: "string" },
+		amplification: { type: "string" },
 	},
 });
+const modelsDir = flags["models-dir"];
+const shares = Object.fromEntries(
+	(["spam", "amplification"] as const).flatMap((k) => (flags[k] === undefined ? [] : [[k, Number(flags[k])]])),
+);
 const seed = Number(flags.seed);
 const sim = new Simulation({
 	seed,
 	accounts: Number(flags.accounts),
 	durationMs: Number(flags.hours) * 3_600_000,
 	prefix: "s-",
+	shares,
 });
 const events = [...sim.events()] as BulwarkEvent[];
 if (!events.length) throw new Error("the simulation made no events");
@@ -52,7 +65,7 @@ const models = { bot: "account.bot", behaviour: "account.behaviour" } as const;
 const thresholds = Object.fromEntries(
 	Object.keys(models).map((m) => [
 		m,
-		(JSON.parse(readFileSync(join(PACKAGE_MODELS_DIR, m, "model.json"), "utf8")) as { threshold: number }).threshold,
+		(JSON.parse(readFileSync(join(modelsDir, m, "model.json"), "utf8")) as { threshold: number }).threshold,
 	]),
 ) as Record<keyof typeof models, number>;
 const bulwark = await openBulwark({
@@ -63,7 +76,7 @@ const bulwark = await openBulwark({
 	timers: false,
 	rules: null,
 	accountModels: Object.keys(models),
-	modelsDir: PACKAGE_MODELS_DIR,
+	modelsDir,
 });
 const scores = new Map<string, Map<string, number[]>>();
 try {
@@ -96,17 +109,18 @@ for (const [model, signal] of Object.entries(models) as [keyof typeof models, st
 	for (const pick of ["first", "highest", "last"] as const) {
 		const labels: number[] = [];
 		const values: number[] = [];
-		const byRole: Record<string, { accounts: number; flagged: number }> = {};
+		const byRole: Record<string, { accounts: number; flagged: number; at99: number }> = {};
 		for (const [id, all] of scores.get(signal) ?? []) {
 			const v =
 				pick === "first" ? (all[0] as number) : pick === "last" ? (all[all.length - 1] as number) : Math.max(...all);
 			const role = truth.accounts[id]?.role ?? "organic";
 			labels.push(AUTOMATED_ROLES.has(role) ? 1 : 0);
 			values.push(v);
-			const r = byRole[role] ?? { accounts: 0, flagged: 0 };
+			const r = byRole[role] ?? { accounts: 0, flagged: 0, at99: 0 };
 			byRole[role] = r;
 			r.accounts++;
 			if (v >= thresholds[model]) r.flagged++;
+			if (v >= 0.99) r.at99++;
 		}
 		results.push({
 			model,
@@ -127,20 +141,28 @@ else {
 		`seed ${seed}, ${flags.accounts} accounts, ${flags.hours} h; flagged = at or above the model's threshold\n`,
 	);
 	process.stdout.write(
-		"| model | score | accounts | automated | ROC-AUC | flagged by role |\n|---|---|---:|---:|---:|---|\n",
+		"| model | score | accounts | automated | ROC-AUC | flagged by role | at 0.99 by role |\n|---|---|---:|---:|---:|---|---|\n",
 	);
 	for (const r of results)
 		process.stdout.write(
 			`| ${r.model} | ${r.pick} | ${r.accounts} | ${r.automated} | ${r.auc.toFixed(3)} | ${Object.entries(r.byRole)
 				.sort((a, b) => b[1].accounts - a[1].accounts)
 				.map(([k, v]) => `${k} ${v.flagged}/${v.accounts}`)
+				.join(", ")} | ${Object.entries(r.byRole)
+				.sort((a, b) => b[1].accounts - a[1].accounts)
+				.map(([k, v]) => `${k} ${v.at99}/${v.accounts}`)
 				.join(", ")} |\n`,
 		);
 }
 
 /** --profiles: the bot model on each account's end-of-run profile, in several views. */
 function profileViews(evs: readonly BulwarkEvent[]): void {
-	const model = loadBotModel(join(PACKAGE_MODELS_DIR, "bot"));
+	const bot = loadBotModel(join(modelsDir, "bot"));
+	// Both forests: the shared sets' (what user objects get) and the one the stream serves.
+	const scorers = [
+		["shared sets' forest", bot.forUserObjects()],
+		...(bot.hasStream ? [["platform forest (served)", bot.forStream()] as const] : []),
+	] as const;
 	const accounts = new Map<string, { account: StreamAccount; counts: Record<keyof StreamCounts, number> }>();
 	const end = (evs[evs.length - 1] as BulwarkEvent).ts;
 	for (const e of evs) {
@@ -180,32 +202,34 @@ function profileViews(evs: readonly BulwarkEvent[]): void {
 		["a year old", (a) => profileFromStream({ ...a.account, createdAt: end - 365 * 86_400_000 }, a.counts, end)],
 	];
 	const truth = sim.truth();
-	const out = views.map(([view, make]) => {
-		const labels: number[] = [];
-		const margins: number[] = [];
-		const flagged: Record<string, string> = {};
-		const tally: Record<string, [number, number]> = {};
-		for (const [id, a] of accounts) {
-			const role = truth.accounts[id]?.role ?? "organic";
-			const p = make(a);
-			labels.push(AUTOMATED_ROLES.has(role) ? 1 : 0);
-			margins.push(model.margin(p));
-			const t = tally[role] ?? [0, 0];
-			tally[role] = t;
-			t[1]++;
-			if (model.score(p) >= model.threshold) t[0]++;
-		}
-		for (const [role, [f, n]] of Object.entries(tally)) flagged[role] = `${f}/${n}`;
-		return { view, accounts: labels.length, auc: rocAuc(labels, margins), flagged };
-	});
+	const out = scorers.flatMap(([forest, model]) =>
+		views.map(([view, make]) => {
+			const labels: number[] = [];
+			const margins: number[] = [];
+			const flagged: Record<string, string> = {};
+			const tally: Record<string, [number, number]> = {};
+			for (const [id, a] of accounts) {
+				const role = truth.accounts[id]?.role ?? "organic";
+				const p = make(a);
+				labels.push(AUTOMATED_ROLES.has(role) ? 1 : 0);
+				margins.push(model.margin(p));
+				const t = tally[role] ?? [0, 0];
+				tally[role] = t;
+				t[1]++;
+				if (model.score(p) >= model.threshold) t[0]++;
+			}
+			for (const [role, [f, n]] of Object.entries(tally)) flagged[role] = `${f}/${n}`;
+			return { forest, view, accounts: labels.length, auc: rocAuc(labels, margins), flagged };
+		}),
+	);
 	if (flags.json) process.stdout.write(`${JSON.stringify({ seed, profiles: out })}\n`);
 	else {
 		process.stdout.write(
-			"| bot model on end-of-run profiles | accounts | ROC-AUC | flagged by role |\n|---|---:|---:|---|\n",
+			"| bot model on end-of-run profiles | forest | accounts | ROC-AUC | flagged by role |\n|---|---|---:|---:|---|\n",
 		);
 		for (const r of out)
 			process.stdout.write(
-				`| ${r.view} | ${r.accounts} | ${r.auc.toFixed(3)} | ${Object.entries(r.flagged)
+				`| ${r.view} | ${r.forest} | ${r.accounts} | ${r.auc.toFixed(3)} | ${Object.entries(r.flagged)
 					.map(([k, v]) => `${k} ${v}`)
 					.join(", ")} |\n`,
 			);

@@ -14,6 +14,8 @@ import { loadConfig, PACKAGE_MODELS_DIR } from "../src/app/config.ts";
 import { DEFAULT_POLICY, type Decision } from "../src/core/decisions/index.ts";
 import type { Detector } from "../src/core/detectors/index.ts";
 import { DEFAULT_FEATURES, FeatureCatalog } from "../src/core/features/index.ts";
+import { loadBotModel } from "../src/core/ml/accounts/model.ts";
+import { EMPTY_STREAM_ACCOUNT, profileFromStream } from "../src/core/ml/accounts/stream.ts";
 import { Processor } from "../src/core/pipeline/index.ts";
 import { ManualClock } from "../src/core/shared/index.ts";
 
@@ -93,6 +95,41 @@ describe("account models", () => {
 			assert.deepEqual(scored, [8], "posts are scored again at the 8th (then 16th, 32nd, ...)");
 			// An account whose handle was never seen (created elsewhere, before the windows) is not scored.
 			assert.equal(botSignal(await submit(ev("account.updated", "ghost", { changes: { bio: "hi" } }))), undefined);
+		} finally {
+			await bw.close();
+		}
+	});
+
+	it("serves the platform's forest, calibrated on the platform's humans, not the shared sets'", async () => {
+		const bw = await open();
+		try {
+			const model = loadBotModel(join(PACKAGE_MODELS_DIR, "bot"));
+			assert.ok(model.hasStream, "the shipped model has a platform forest");
+			const signup = async (id: string, handle: string, bio: string) => {
+				const raw = ev("account.created", id, { handle, displayName: "Sam Lee", bio });
+				const [out] = await bw.processor.submit([raw], { source: "t" });
+				assert.ok(out?.status === "accepted", JSON.stringify(out));
+				return botSignal(out.decision);
+			};
+			const human = await signup("h1", "sam_lee", "runner · cooking · night owl");
+			const bot = await signup("b1", "cosmicmaple482913", "💰 DM for promo");
+			assert.match(String(human?.evidence?.calibration), /^platform\//);
+			// The score is the platform forest's, not the shared sets' (which puts every signup here at 0.99+).
+			const p = profileFromStream(
+				{
+					...EMPTY_STREAM_ACCOUNT,
+					createdAt: 0,
+					handle: "sam_lee",
+					displayName: "Sam Lee",
+					bio: "runner · cooking · night owl",
+				},
+				{ posts: 0, followers: 0, following: 0, likes: 0 },
+				0,
+			);
+			assert.equal(human?.score, Math.round(model.forStream().score(p) * 1000) / 1000);
+			assert.ok((model.score(p) as number) > 0.99, `the shared forest scores the signup ${model.score(p)}`);
+			assert.ok((human?.score as number) < 0.95, `a person's signup is not flagged (${human?.score})`);
+			assert.ok((bot?.score as number) >= 0.99, `a spam bot's signup is (${bot?.score})`);
 		} finally {
 			await bw.close();
 		}

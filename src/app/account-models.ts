@@ -45,7 +45,8 @@ export function loadAccountServing(names: readonly string[], dir: string | undef
 		throw new Error(`account model "${unknown}" (--account-models): unknown (known: ${ACCOUNT_MODELS.join(", ")})`);
 	const out: AccountServing = { detectors: [], features: [] };
 	if (names.includes("bot")) {
-		out.detectors.push(botDetector(load("bot", dir, loadBotModel)));
+		// The stream's calibration (the platform's own humans) where the model has one.
+		out.detectors.push(botDetector(load("bot", dir, loadBotModel).forStream()));
 		out.features.push(...BOT_FEATURES);
 	}
 	if (names.includes("behaviour")) {

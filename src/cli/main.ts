@@ -7,6 +7,7 @@ import { entityCommand } from "./commands/entity.ts";
 import { evalAccountsCommand } from "./commands/eval-accounts.ts";
 import { evalObfuscationCommand } from "./commands/eval-obfuscation.ts";
 import { evalTextCommand } from "./commands/eval-text.ts";
+import { exportAccountsCommand } from "./commands/export-accounts.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { keysCommand } from "./commands/keys.ts";
 import { listsCommand } from "./commands/lists.ts";
@@ -45,6 +46,7 @@ export const COMMANDS: Record<string, Command> = {
 		accounts: evalAccountsCommand,
 		unwanted: evalUnwantedCommand,
 	}),
+	export: byKind("export", { accounts: exportAccountsCommand }),
 	train: byKind("train", { text: trainTextCommand, accounts: trainAccountsCommand, unwanted: trainUnwantedCommand }),
 };
 

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { Scorer } from "../../core/ml/accounts/evaluate.ts";
-import { encodeBotModel } from "../../core/ml/accounts/model.ts";
+import { loadLabelledAccounts } from "../../core/ml/accounts/data.ts";
+import { evaluateAccounts, type Scorer } from "../../core/ml/accounts/evaluate.ts";
+import { encodeBotModel, loadBotModel, STREAM_FOREST_FILE } from "../../core/ml/accounts/model.ts";
 import { FEATURE_INDEX, profileFeatures } from "../../core/ml/accounts/profile.ts";
 import { syntheticAccounts } from "../../core/ml/accounts/synthetic.ts";
 import { DEFAULT_RECIPE, trainBotModel } from "../../core/ml/accounts/train.ts";
@@ -102,5 +103,35 @@ describe("bulwark eval accounts", () => {
 		// A flag of another kind is refused, not ignored.
 		await assert.rejects(eval_.run(["accounts"], { model: "bot", data, format: "jsonl" }), /--format is not an option/);
 		await assert.rejects(eval_.run(["people"], {}), /usage: bulwark eval accounts/);
+	});
+
+	it("--stream scores as the detector serves: the platform's forest and humans", async () => {
+		const shared = syntheticAccounts(400, 3);
+		const platform = syntheticAccounts(300, 8).map((r, i) => ({ ...r, source: "platform/p", group: `a${i}` }));
+		const recipe = { ...DEFAULT_RECIPE, gbdt: { ...DEFAULT_RECIPE.gbdt, rounds: 20 }, platform: ["platform/p"] };
+		const trained = trainBotModel([...shared, ...platform], recipe);
+		const { meta, forest, stream } = encodeBotModel("bot", trained);
+		const models = join(dir, "models-stream");
+		mkdirSync(join(models, "bot"), { recursive: true });
+		writeFileSync(join(models, "bot", "forest.bin"), forest);
+		writeFileSync(join(models, "bot", STREAM_FOREST_FILE), stream as Uint8Array);
+		writeFileSync(join(models, "bot", "model.json"), JSON.stringify(meta));
+		const flags = { model: "bot", data, "models-dir": models };
+		const served = await evalAccounts({ ...flags, stream: true });
+		const m = loadBotModel(join(models, "bot"));
+		const view = m.forStream();
+		const rows = loadLabelledAccounts(data).rows;
+		const expected = evaluateAccounts(
+			{ threshold: view.threshold, features: (p, o) => m.features(p, o), scoreFeatures: view.scoreFeatures },
+			rows,
+		);
+		assert.equal(served.auc, expected.auc);
+		assert.equal(served.f1, expected.f1);
+		assert.deepEqual(await evalAccounts(flags), evaluateAccounts(m, rows));
+		// A model trained without the platform's accounts has no stream view to measure.
+		await assert.rejects(
+			evalAccounts({ ...flags, "models-dir": join(dir, "models"), stream: true }),
+			/has no platform forest: train it with the platform's reviewed accounts/,
+		);
 	});
 });

@@ -9,6 +9,7 @@ import {
 	type MatrixCell,
 	type Scorer,
 } from "../../core/ml/accounts/evaluate.ts";
+import type { BotModel } from "../../core/ml/accounts/model.ts";
 import { packageRoot } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
@@ -22,7 +23,7 @@ async function defaultLoader(): Promise<(dir: string) => Scorer> {
 
 export const evalAccountsCommand: Command = {
 	usage:
-		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...] | eval accounts --model behaviour [--seeds 101,102] [--accounts N] [--hours H] [--models-dir DIR]",
+		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] [--stream] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...] | eval accounts --model behaviour [--seeds 101,102] [--accounts N] [--hours H] [--models-dir DIR]",
 	summary:
 		"measure the bot model on labelled user objects (n, accuracy, precision, recall, F1, ROC-AUC, MCC); or the recipe: train on one set, test on another (--matrix), or leave one bot family out (--leave-one-out); or the behaviour model on simulated runs of seeds it was not fit on",
 	options: {
@@ -30,6 +31,7 @@ export const evalAccountsCommand: Command = {
 		data: { type: "string" },
 		"models-dir": { type: "string" },
 		threshold: { type: "string" },
+		stream: { type: "boolean" },
 		matrix: { type: "boolean" },
 		"leave-one-out": { type: "boolean" },
 		"data-dir": { type: "string" },
@@ -81,9 +83,26 @@ export async function evalAccounts(flags: Flags, load?: (dir: string) => Scorer)
 	if (rows.length === 0) throw new Error(`${file}: no labelled rows`);
 	const modelsDir =
 		typeof flags["models-dir"] === "string" ? resolve(flags["models-dir"]) : join(packageRoot(), "models");
-	const model = (load ?? (await defaultLoader()))(join(modelsDir, name));
+	const loaded = (load ?? (await defaultLoader()))(join(modelsDir, name));
+	const model = flags.stream ? asServed(loaded, join(modelsDir, name)) : loaded;
 	const e = evaluateAccounts(model, rows, threshold ?? model.threshold);
 	return { n: e.n, accuracy: e.accuracy, precision: e.precision, recall: e.recall, f1: e.f1, auc: e.auc, mcc: e.mcc };
+}
+
+/**
+ * `--stream`: the model as the bot detector serves it - the forest trained on the platform's own
+ * reviewed accounts and its calibration on the platform's humans - for rows exported from the
+ * platform's events by `bulwark export accounts`. Without it, user objects are scored with the
+ * shared sets' forest and reference humans.
+ */
+function asServed(m: Scorer, dir: string): Scorer {
+	const model = m as Scorer & Partial<Pick<BotModel, "forStream" | "hasStream">>;
+	if (!model.forStream || !model.hasStream)
+		throw new Error(
+			`${dir} has no platform forest: train it with the platform's reviewed accounts (bulwark train accounts --model bot --platform FILE.csv)`,
+		);
+	const view = model.forStream();
+	return { threshold: view.threshold, features: (p, out) => m.features(p, out), scoreFeatures: view.scoreFeatures };
 }
 
 const num = (x: number | null, digits = 3) => (x === null ? "–" : x.toFixed(digits));

@@ -1,14 +1,16 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
 import {
 	ACCOUNT_SET_NAMES,
 	type AccountSetName,
 	type LabelledAccount,
 	loadAccountSet,
+	loadLabelledAccounts,
 	parseAccountSetName,
 } from "../../core/ml/accounts/data.ts";
 import { type AccountEvaluation, validationFigures } from "../../core/ml/accounts/evaluate.ts";
-import { type BotModelMeta, encodeBotModel, loadBotModel } from "../../core/ml/accounts/model.ts";
+import { type BotModelMeta, encodeBotModel, loadBotModel, STREAM_FOREST_FILE } from "../../core/ml/accounts/model.ts";
 import { type BotRecipe, DEFAULT_RECIPE, type TrainedBotModel, trainBotModel } from "../../core/ml/accounts/train.ts";
 import { trainingDataDir } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
@@ -54,17 +56,28 @@ export interface TrainAccountsSummary {
 	sha256: string;
 	trainMs: number;
 	loadMs: number;
+	/** The platform's forest (`--platform`), validated on its held-out accounts as the stream scores them. */
+	stream: {
+		parts: string[];
+		trainRows: number;
+		valRows: number;
+		trees: number;
+		val: AccountEvaluation;
+		bytes: number;
+		sha256: string;
+	} | null;
 }
 
 export const trainAccountsCommand: Command = {
 	usage:
-		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--out models] [--seed N] [--alpha A] | --model behaviour [--seeds 1,2] [--val-seed 3] [--accounts 10000] [--hours 24] [--out models]",
+		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--platform FILE.csv,...] [--out models] [--seed N] [--alpha A] | --model behaviour [--seeds 1,2] [--val-seed 3] [--accounts 10000] [--hours 24] [--out models]",
 	summary:
 		"trains the bot model (boosted trees on profile features) and writes models/bot with a model card; or the behaviour model (boosted trees on stream behaviour, fit to simulated traffic) into models/behaviour",
 	options: {
 		model: { type: "string" },
 		"data-dir": { type: "string" },
 		sets: { type: "string" },
+		platform: { type: "string" },
 		out: { type: "string" },
 		seed: { type: "string" },
 		alpha: { type: "string" },
@@ -113,6 +126,24 @@ export const trainAccountsCommand: Command = {
 							`${(s.trainMs / 1000).toFixed(1)}s`,
 							`${s.loadMs.toFixed(0)}ms`,
 						],
+						...(s.stream
+							? [
+									[
+										`${s.model} (stream)`,
+										s.stream.parts.join(","),
+										s.stream.trainRows,
+										s.stream.valRows,
+										s.stream.trees,
+										fmt(s.stream.val.f1),
+										fmt(s.stream.val.auc),
+										fmt(s.stream.val.mcc),
+										s.threshold.toFixed(3),
+										`${(s.stream.bytes / 1024).toFixed(0)} KB`,
+										"",
+										"",
+									],
+								]
+							: []),
 					],
 				)}\n`,
 			);
@@ -135,6 +166,26 @@ export function loadSets(dir: string, sets: readonly AccountSetName[], progress:
 	return { loaded, files };
 }
 
+/**
+ * `--platform a.csv,b.csv`: the platform's reviewed accounts as `export accounts` writes them
+ * (user-object columns, `label`; several rows of one account share its `id`), each file a part
+ * named `platform/<file name>`.
+ */
+export function loadPlatform(flag: string | boolean | undefined, progress: (m: string) => void) {
+	if (flag === undefined) return [];
+	if (typeof flag !== "string" || flag.trim() === "")
+		throw new Error("--platform needs a CSV file (export accounts --out)");
+	return flag.split(",").map((f) => {
+		const file = f.trim();
+		const set = loadLabelledAccounts(file);
+		const source = `platform/${basename(file).replace(/\.csv$/i, "")}`;
+		const rows = set.rows.map((r) => ({ ...r, source }));
+		const bots = rows.filter((r) => r.label === 1).length;
+		progress(`read ${file}: ${rows.length} rows (${bots} bot, ${rows.length - bots} human) as ${source}`);
+		return { file, source, rows, sha256: createHash("sha256").update(readFileSync(file)).digest("hex") };
+	});
+}
+
 function trainAccounts(name: string, flags: Flags): TrainAccountsSummary {
 	const progress = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
 	const dir = accountsDir(flags["data-dir"]);
@@ -142,21 +193,29 @@ function trainAccounts(name: string, flags: Flags): TrainAccountsSummary {
 	const recipe = recipeFromFlags(flags);
 	progress(`reading ${sets.join(", ")} from ${dir}`);
 	const { loaded, files } = loadSets(dir, sets, progress);
-	const rows = [...loaded.values()].flat();
-	const m = trainBotModel(rows, recipe, progress);
+	const platform = loadPlatform(flags.platform, progress);
+	const rows = [...loaded.values(), ...platform.map((p) => p.rows)].flat();
+	const m = trainBotModel(rows, { ...recipe, platform: platform.map((p) => p.source) }, progress);
 	const val = validationFigures(m, rows);
 	const createdAt = new Date().toISOString();
 	const training = {
 		createdAt,
-		command: `bulwark train accounts --model ${name} --sets ${sets.join(",")} --seed ${recipe.seed} --alpha ${recipe.alpha}`,
+		command: `bulwark train accounts --model ${name} --sets ${sets.join(",")}${platform.length ? ` --platform ${platform.map((p) => p.file).join(",")}` : ""} --seed ${recipe.seed} --alpha ${recipe.alpha}`,
 		data: files.map((f) => relative(dir, f)),
+		platform: platform.map(({ file, sha256, source, rows: r }) => ({
+			file,
+			sha256,
+			source,
+			rows: r.length,
+			accounts: new Set(r.map((x) => x.group ?? x.key)).size,
+		})),
 		split: `every part split 80/20 (train/validation) by a seeded shuffle (seed ${recipe.seed})`,
 		gbdt: m.trained.params,
 		alpha: recipe.alpha,
 		report: m.report,
 		val,
 	};
-	const { meta, forest } = encodeBotModel(name, m, training);
+	const { meta, forest, stream } = encodeBotModel(name, m, training);
 	// Written beside the old model and swapped in at the end: a failed run leaves the old one.
 	const out = resolve(typeof flags.out === "string" ? flags.out : "models");
 	const target = join(out, name);
@@ -164,6 +223,7 @@ function trainAccounts(name: string, flags: Flags): TrainAccountsSummary {
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { recursive: true });
 	writeFileSync(join(tmp, "forest.bin"), forest);
+	if (stream) writeFileSync(join(tmp, STREAM_FOREST_FILE), stream);
 	writeFileSync(join(tmp, "model.json"), `${JSON.stringify(meta, null, "\t")}\n`);
 	const t0 = performance.now();
 	loadBotModel(tmp);
@@ -185,7 +245,52 @@ function trainAccounts(name: string, flags: Flags): TrainAccountsSummary {
 		sha256: meta.forest.sha256,
 		trainMs: m.report.trainMs,
 		loadMs,
+		stream:
+			m.stream && stream && meta.stream
+				? {
+						parts: platform.map((p) => p.source),
+						trainRows: m.stream.report.trainRows,
+						valRows: m.stream.report.valRows,
+						trees: m.stream.report.trees,
+						val: val.bySet.platform as AccountEvaluation,
+						bytes: stream.length,
+						sha256: meta.stream.forest.sha256,
+					}
+				: null,
 	};
+}
+
+/** The model card's section on the platform's forest, when there is one. */
+function streamSection(
+	meta: BotModelMeta,
+	m: TrainedBotModel,
+	files: readonly { file: string; sha256: string; rows: number; accounts: number }[],
+): string {
+	const s = m.stream;
+	if (!s || !meta.stream) return "";
+	const parts = s.report.parts
+		.map((p) => `| ${p.source} | ${p.label === 1 ? "bot" : "human"} | ${p.train} | ${p.val} |`)
+		.join("\n");
+	const imp = (meta.stream.importance ?? [])
+		.slice(0, 8)
+		.map((i) => `\`${i.feature}\``)
+		.join(", ");
+	return `## The platform's forest (what the stream serves)
+Trained on the platform's own reviewed accounts alone (\`--platform\`: rows of \`bulwark export accounts\`, each
+account at the moments the detector scores it; a split keeps an account's rows on one side): ${files
+		.map((f) => `\`${f.file}\` (${f.rows} rows of ${f.accounts} accounts, sha256 \`${f.sha256.slice(0, 16)}…\`)`)
+		.join(", ")}; with the recipe's
+features and trees: ${s.report.trees} trees (validation loss ${s.report.valLoss?.toFixed(4)}), \`${STREAM_FOREST_FILE}\`
+sha256 \`${meta.stream.forest.sha256}\`. The stream's score is the share of the platform's held-out humans
+(${s.calibration.humanMargins.length} accounts, not trained on, each by its highest-scoring row: an account is scored again and again as it
+lives, so the threshold bounds the share of humans ever flagged) below the account; threshold ${meta.threshold}. The shared sets' forest
+above never sees these rows, so its figures and \`eval accounts\` on user objects do not move. Top features: ${imp}.
+
+| part | class | train | validation |
+|---|---|---|---|
+${parts}
+
+`;
 }
 
 function modelCard(
@@ -196,6 +301,7 @@ function modelCard(
 		createdAt: string;
 		command: string;
 		data: string[];
+		platform: { file: string; sha256: string; rows: number; accounts: number }[];
 		split: string;
 		val: ReturnType<typeof validationFigures>;
 	},
@@ -242,7 +348,7 @@ whose margin is below the account's. Threshold ${meta.threshold} (score ≥ thre
 of such humans are flagged, whatever bot family comes. Chosen so because on bot families absent from training the
 ranking transfers and a probability threshold does not (see EVALUATION.md, "Bot and fake-account detection").
 
-## Validation metrics at the threshold (the rows early stopping and the calibration saw, so optimistic)
+${streamSection(meta, m, training.platform)}## Validation metrics at the threshold (the rows early stopping and the calibration saw, so optimistic)
 | rows | n | accuracy | precision | recall | F1 | ROC-AUC | MCC |
 |---|---|---|---|---|---|---|---|
 ${row("all", training.val.all)}

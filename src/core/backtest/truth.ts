@@ -15,6 +15,8 @@ export interface GroundTruth {
 	ignoredAccounts: ReadonlySet<string>;
 	/** The threats named, sorted; empty when the source names none. */
 	threats: readonly string[];
+	/** `labels`: every account listed, with its label (1 bad) - the accounts a person reviewed. */
+	accountLabels?: ReadonlyMap<string, 0 | 1>;
 }
 
 /** The simulator's truth file (`Truth` in src/simulator/truth.ts), as much of it as scoring reads. */
@@ -125,6 +127,7 @@ function fromLabels(text: string): GroundTruth {
 		postAuthors: new Map(),
 		ignoredAccounts: new Set(),
 		threats: threatsOf(badAccounts, badPosts),
+		accountLabels: new Map([...labels.account].map(([id, v]) => [id, v.bad ? 1 : 0])),
 	};
 }
 

@@ -57,6 +57,10 @@ describe("bot detector", () => {
 			d.needs(created).map((r) => r.feature),
 			BOT_FEATURES.map((f) => f.name),
 		);
+		assert.equal(s?.evidence.calibration, undefined);
+		// Whose humans the score is a percentile of goes with it, where the scorer says.
+		const [named] = botDetector({ ...model, calibration: "platform/sim-s11" }).detect(created, contextOf([created]));
+		assert.equal(named?.evidence.calibration, "platform/sim-s11");
 	});
 
 	it("builds the same features from events as from the equivalent Twitter user object", () => {

@@ -13,6 +13,8 @@ import type { Detector, DetectorContext, Signal } from "./types.ts";
 export interface BotScorer {
 	readonly name: string;
 	readonly threshold: number;
+	/** Whose humans the score is a percentile of (shown in the signal's evidence). */
+	readonly calibration?: string;
 	score(p: AccountProfile): number;
 	explain?(p: AccountProfile, k?: number): readonly { feature: string; value: number; weight: number }[];
 }
@@ -115,11 +117,12 @@ const BOT_EVENTS: readonly EventType[] = ["account.created", "account.updated", 
  * A post reads only the account's post count; the profile events and the other counts are read
  * (`more`) on the posts it rescores, so the others cost one count.
  *
- * A caution the score carries in its evidence (`age_days`): the model was trained on accounts
- * days to years old; a brand-new account with no activity looks like the low-activity bot
- * families it learnt, so rules should weigh signup scores with the account's age.
+ * Give it the model as the stream serves it (`model.forStream()`): the forest trained on the
+ * platform's own reviewed accounts, calibrated on its humans. The shared sets' forest alone
+ * scores any young account near 1 (their humans are years old); the evidence names the
+ * calibration (`calibration`) and the account's age (`age_days`).
  * @example
- * const d = botDetector(loadBotModel("models/bot"));
+ * const d = botDetector(loadBotModel("models/bot").forStream());
  * d.detect(accountCreated, ctx) // [{ name: "account.bot", score: 0.97, evidence: { threshold: 0.95, flagged: 1, ... } }]
  */
 export function botDetector(model: BotScorer, opts: BotDetectorOptions = {}): Detector {
@@ -156,6 +159,7 @@ export function botDetector(model: BotScorer, opts: BotDetectorOptions = {}): De
 			const evidence: Record<string, number | string> = {
 				threshold: round(model.threshold),
 				flagged: flagged ? 1 : 0,
+				...(model.calibration === undefined ? {} : { calibration: model.calibration }),
 				age_days: profile.createdAt === null ? "unknown" : round((e.ts - profile.createdAt) / DAY),
 				posts,
 			};

@@ -24,6 +24,11 @@ export interface LabelledAccount {
 	readonly key: string;
 	/** 1-based line of the file where the row starts. */
 	readonly line: number;
+	/**
+	 * The account the row is a view of, where a file has several rows of one account (the
+	 * platform's snapshots, `platform.ts`): a train/validation split keeps them on one side.
+	 */
+	readonly group?: string;
 }
 
 export interface AccountFile {
@@ -150,7 +155,8 @@ export function parseUsers(text: string, file: string, label: 0 | 1 | "column", 
 			throw new TextDataError(file, line, (err as Error).message);
 		}
 		if (profile.createdAt === null) throw new TextDataError(file, line, `created_at "${r.created_at}" is not a date`);
-		return { profile, label: y, source, key: r.screen_name || r.id || String(line), line };
+		const group = r.id?.trim() || undefined;
+		return { profile, label: y, source, key: r.screen_name || r.id || String(line), line, group };
 	});
 }
 

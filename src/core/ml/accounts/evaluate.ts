@@ -68,10 +68,14 @@ export function evaluateAccounts(
 	);
 }
 
-/** A just-trained model as a {@link Scorer} (what the artifact will score, without writing it). */
-export function trainedScorer(m: TrainedBotModel): Scorer {
-	const margins = m.calibration.humanMargins;
-	const forest = m.trained.forest;
+/**
+ * A just-trained model as a {@link Scorer} (what the artifact will score, without writing it);
+ * `stream`: as the stream serves it (the platform's forest and calibration), where it has one.
+ */
+export function trainedScorer(m: TrainedBotModel, stream = false): Scorer {
+	const s = stream ? m.stream : null;
+	const margins = (s ? s.calibration : m.calibration).humanMargins;
+	const forest = (s ? s.trained : m.trained).forest;
 	return {
 		threshold: m.threshold,
 		features: (p, out) => profileFeatures(p, m.names ?? undefined, out),
@@ -79,9 +83,15 @@ export function trainedScorer(m: TrainedBotModel): Scorer {
 	};
 }
 
-/** The rows of the recipe's validation split of `rows` (what {@link trainBotModel} held out). */
+/**
+ * The rows of the recipe's validation splits of `rows` (what {@link trainBotModel} held out: the
+ * shared parts' split and the platform parts' own).
+ */
 export function validationRows(m: TrainedBotModel, rows: readonly LabelledAccount[]): LabelledAccount[] {
-	return splitBySource(rows, m.recipe.valFraction, m.recipe.seed).val.map((i) => rows[i] as LabelledAccount);
+	const platform = new Set(m.recipe.platform ?? []);
+	const held = (part: LabelledAccount[]) =>
+		splitBySource(part, m.recipe.valFraction, m.recipe.seed).val.map((i) => part[i] as LabelledAccount);
+	return [...held(rows.filter((r) => !platform.has(r.source))), ...held(rows.filter((r) => platform.has(r.source)))];
 }
 
 /** Validation figures at the model's threshold: all validation rows, and per data set. */
@@ -90,9 +100,19 @@ export function validationFigures(
 	rows: readonly LabelledAccount[],
 ): { all: AccountEvaluation; bySet: Record<string, AccountEvaluation> } {
 	const val = validationRows(m, rows);
-	const scores = scoreAccounts(trainedScorer(m), val);
+	// The platform's rows as the stream scores them (`bySet.platform`), the rest as user objects
+	// are (`all` is theirs: the shared sets' forest).
+	const platform = new Set(m.recipe.platform ?? []);
+	const asUsers = scoreAccounts(trainedScorer(m), val);
+	const asStream = m.stream ? scoreAccounts(trainedScorer(m, true), val) : asUsers;
+	const scores = val.map((r, i) => (platform.has(r.source) ? asStream : asUsers)[i] as number);
 	const labels = val.map((r) => r.label);
-	const all = accountMetrics(scores, labels, m.threshold);
+	const shared = val.flatMap((r, i) => (platform.has(r.source) ? [] : [i]));
+	const all = accountMetrics(
+		shared.map((i) => scores[i] as number),
+		shared.map((i) => labels[i] as Label),
+		m.threshold,
+	);
 	const bySet: Record<string, AccountEvaluation> = {};
 	for (const set of new Set(val.map((r) => r.source.split("/")[0] as string))) {
 		const idx = val.flatMap((r, i) => (r.source.startsWith(`${set}/`) ? [i] : []));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { LabelledAccount } from "./data.ts";
 import { evaluateAccounts, trainedScorer } from "./evaluate.ts";
-import { decodeBotModel, encodeBotModel, loadBotModel } from "./model.ts";
+import { decodeBotModel, encodeBotModel, loadBotModel, STREAM_FOREST_FILE } from "./model.ts";
 import { syntheticAccounts } from "./synthetic.ts";
 import { calibrate, DEFAULT_RECIPE, trainBotModel } from "./train.ts";
 
@@ -79,5 +79,94 @@ describe("score calibration", () => {
 		assert.ok(calibrate(humans, 5) > calibrate(humans, 1) && calibrate(humans, 5) < 1);
 		assert.ok(calibrate(humans, -9) < calibrate(humans, -3) && calibrate(humans, -9) > 0);
 		assert.ok(calibrate(humans, -0.5) > 0.5 && calibrate(humans, -0.5) < 0.75);
+	});
+});
+
+describe("the platform's forest (train accounts --platform)", () => {
+	// The platform's reviewed accounts: three rows (snapshots) of each account, sharing its id.
+	const platformRows: LabelledAccount[] = syntheticAccounts(300, 5).flatMap((r, i) =>
+		[0, 1, 2].map((k) => ({
+			...r,
+			profile: { ...r.profile, statuses: (r.profile.statuses as number) + k },
+			source: "platform/sim",
+			group: `acct-${i}`,
+		})),
+	);
+	const both = trainBotModel([...rows, ...platformRows], { ...recipe, platform: ["platform/sim"] });
+	const withStream = encodeBotModel("bot", both, { note: "test" });
+	const sdir = mkdtempSync(join(tmpdir(), "bulwark-bot-stream-"));
+	after(() => rmSync(sdir, { recursive: true, force: true }));
+	writeFileSync(join(sdir, "forest.bin"), withStream.forest);
+	writeFileSync(join(sdir, STREAM_FOREST_FILE), withStream.stream as Uint8Array);
+	writeFileSync(join(sdir, "model.json"), JSON.stringify(withStream.meta));
+
+	it("leaves the shared sets' forest and calibration as they were without it", () => {
+		assert.equal(withStream.meta.forest.sha256, meta.forest.sha256);
+		assert.deepEqual(withStream.meta.calibration, meta.calibration);
+		assert.ok(both.stream && withStream.stream && withStream.meta.stream);
+		assert.equal(withStream.meta.stream.calibration.source, "platform/sim");
+	});
+
+	it("calibrates the stream on held-out human accounts, each once, none trained on", () => {
+		const s = both.stream;
+		assert.ok(s);
+		const humans = s.report.parts.find((p) => p.label === 0);
+		// 150 human accounts, 20% held out: 30 accounts, 90 rows; one margin per account.
+		assert.equal(humans?.val, 90);
+		assert.equal(s.calibration.humanMargins.length, 30);
+		const margins = s.calibration.humanMargins;
+		for (let i = 1; i < margins.length; i++) assert.ok((margins[i] as number) >= (margins[i - 1] as number));
+	});
+
+	it("serves the platform's forest on the stream and the shared forest to user objects", () => {
+		const m = loadBotModel(sdir);
+		assert.equal(m.hasStream, true);
+		const served = m.forStream();
+		const streamScorer = trainedScorer(both, true);
+		for (const r of platformRows.slice(0, 30)) {
+			assert.equal(served.score(r.profile), streamScorer.scoreFeatures(m.features(r.profile)));
+			assert.equal(m.forUserObjects().score(r.profile), m.score(r.profile));
+		}
+		assert.notEqual(served.score(platformRows[0]?.profile as never), m.score(platformRows[0]?.profile as never));
+		assert.equal(served.calibration, "platform/sim");
+		assert.ok(served.explain(platformRows[1]?.profile as never, 3).length > 0);
+		// A model without a platform forest serves the shared one on the stream.
+		const plain = loadBotModel(dir);
+		assert.equal(plain.hasStream, false);
+		assert.equal(plain.forStream().score(rows[3]?.profile as never), plain.score(rows[3]?.profile as never));
+	});
+
+	it("refuses a damaged, missing or edited platform forest, naming the file", () => {
+		const json = readFileSync(join(sdir, "model.json"), "utf8");
+		const bytes = withStream.stream as Uint8Array;
+		const flipped = bytes.slice();
+		flipped[50] = (flipped[50] as number) ^ 1;
+		assert.throws(
+			() => decodeBotModel(json, withStream.forest, sdir, flipped),
+			/stream\.bin: sha256 .* does not match .*damaged/,
+		);
+		assert.throws(() => decodeBotModel(json, withStream.forest, sdir, null), /stream\.bin: missing/);
+		const s = withStream.meta.stream as NonNullable<typeof withStream.meta.stream>;
+		const margins = [...s.calibration.humanMargins];
+		margins[0] = (margins[0] as number) - 1;
+		const moved = JSON.stringify({
+			...withStream.meta,
+			stream: { ...s, calibration: { ...s.calibration, humanMargins: margins } },
+		});
+		assert.throws(() => decodeBotModel(moved, withStream.forest, sdir, bytes), /scoring fields/);
+		const dropped = JSON.stringify({ ...withStream.meta, stream: undefined });
+		assert.throws(() => decodeBotModel(dropped, withStream.forest, sdir, bytes), /scoring fields/);
+	});
+
+	it("refuses too few reviewed platform accounts", () => {
+		const few = platformRows.slice(0, 60);
+		assert.throws(
+			() => trainBotModel([...rows, ...few], { ...recipe, platform: ["platform/sim"] }),
+			/too few of the platform's reviewed accounts/,
+		);
+		assert.throws(
+			() => trainBotModel(rows, { ...recipe, platform: ["platform/none"] }),
+			/no rows of the platform parts/,
+		);
 	});
 });

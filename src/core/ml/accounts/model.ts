@@ -1,25 +1,32 @@
 /**
  * The bot model artifact: `models/bot/model.json` (feature layout, the features used, the
  * screen-name model, the calibration, the threshold, importance, training record) and
- * `forest.bin` (the trees, see `gbdt/forest.ts`). model.json carries the sha256 of forest.bin
- * and a sha256 over its own scoring fields, so a damaged or edited artifact is refused with an
- * Error naming the file and the reason (a caller keeps the model it has).
+ * `forest.bin` (the trees, see `gbdt/forest.ts`); when trained with the platform's own reviewed
+ * accounts, also `stream.bin`, the platform's forest the stream serves, with its calibration in
+ * model.json's `stream`. model.json carries the sha256 of each trees file and a sha256 over its
+ * own scoring fields, so a damaged or edited artifact is refused with an Error naming the file
+ * and the reason (a caller keeps the model it has).
  *
  * @example
  * const m = loadBotModel("models/bot");
- * m.score(profile) >= m.threshold; m.explain(profile, 5)
+ * m.score(profile) >= m.threshold; m.explain(profile, 5)   // user objects: the shared sets' forest
+ * m.forStream().score(profile)                              // the stream: the platform's forest
  */
 import { join } from "node:path";
 import {
+	checkFile,
 	checkForestModel,
 	checkForestWidth,
 	encodeForestModel,
+	type FileRecord,
 	FOREST_FILE,
 	type ForestModelMeta,
+	fileRecord,
 	finite,
+	type Importance,
 	readArtifact,
 } from "../artifact.ts";
-import { CompiledForest, decodeForest, type Forest } from "../gbdt/forest.ts";
+import { CompiledForest, decodeForest, encodeForest, type Forest } from "../gbdt/forest.ts";
 import { decodeNameModel, encodeNameModel, type NameModel } from "./names.ts";
 import { type AccountProfile, FEATURE_COUNT, FEATURE_NAMES, profileFeatures } from "./profile.ts";
 import { calibrate, type TrainedBotModel } from "./train.ts";
@@ -35,7 +42,41 @@ export interface BotModelMeta extends ForestModelMeta {
 	readonly used: readonly string[];
 	/** Screen-name bigram log-probabilities, when `screen_name_likelihood` is used. */
 	readonly names: readonly number[] | null;
-	readonly calibration: { readonly source: string; readonly humanMargins: readonly number[] };
+	readonly calibration: CalibrationMeta;
+	/**
+	 * The platform's forest the stream serves, when the model was trained with the platform's own
+	 * reviewed accounts (`--platform`), and its calibration (the share of the platform's held-out
+	 * humans below the account). Absent: the stream is scored like user objects.
+	 */
+	readonly stream?: StreamMeta;
+}
+
+/** The trees file of the platform's forest. */
+export const STREAM_FOREST_FILE = "stream.bin";
+
+export interface StreamMeta {
+	readonly forest: FileRecord<typeof STREAM_FOREST_FILE>;
+	readonly calibration: CalibrationMeta;
+	/** Gain importance of the platform's forest (not read back). */
+	readonly importance?: readonly Importance[];
+}
+
+export interface CalibrationMeta {
+	readonly source: string;
+	readonly humanMargins: readonly number[];
+}
+
+/** The model as one forest and calibration score it: what the bot detector and `eval accounts` hold. */
+export interface BotScorerView {
+	readonly name: string;
+	readonly threshold: number;
+	/** Whose humans the score is a percentile of. */
+	readonly calibration: string;
+	/** The forest's raw margin (log-odds). */
+	margin(p: AccountProfile): number;
+	score(p: AccountProfile): number;
+	scoreFeatures(x: ArrayLike<number>, offset?: number): number;
+	explain(p: AccountProfile, k?: number): BotContribution[];
 }
 
 /** One feature's share of an account's margin (log-odds), with the account's value. */
@@ -52,16 +93,22 @@ export class BotModel {
 	private readonly margins: readonly number[];
 	/** The same trees laid out for scoring (explanations walk `forest`). */
 	private readonly fast: CompiledForest;
+	private readonly streamFast: CompiledForest | null;
 
 	constructor(
 		readonly meta: BotModelMeta,
 		readonly forest: Forest,
 		private readonly names: NameModel | null,
+		/** The platform's forest (`stream.bin`), when the model has one. */
+		readonly streamForest: Forest | null = null,
 	) {
 		this.name = meta.name;
 		this.threshold = meta.threshold;
 		this.margins = meta.calibration.humanMargins;
 		this.fast = new CompiledForest(forest);
+		if ((streamForest === null) !== (meta.stream === undefined))
+			throw new Error("the platform's forest and model.json's stream come together");
+		this.streamFast = streamForest ? new CompiledForest(streamForest) : null;
 	}
 
 	/** The feature vector of a profile as this model computes it. */
@@ -69,7 +116,7 @@ export class BotModel {
 		return profileFeatures(p, this.names ?? undefined, out);
 	}
 
-	/** The raw margin (log-odds of the forest). */
+	/** The raw margin (log-odds of the shared sets' forest). */
 	margin(p: AccountProfile): number {
 		return this.fast.margin(profileFeatures(p, this.names ?? undefined, this.x));
 	}
@@ -86,26 +133,73 @@ export class BotModel {
 
 	/** The k features that pushed the account's margin furthest (either way), for reviewers. */
 	explain(p: AccountProfile, k = 5): BotContribution[] {
-		const x = this.features(p);
-		const c = this.forest.contributions(x);
-		const out: BotContribution[] = [];
-		for (let f = 0; f < FEATURE_COUNT; f++)
-			if (c[f] !== 0) out.push({ feature: FEATURE_NAMES[f] as string, value: x[f] as number, weight: c[f] as number });
-		return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.feature < b.feature ? -1 : 1)).slice(0, k);
+		return contributions(this.forest, this.features(p), k);
 	}
+
+	/** Whether the model has a forest trained on the platform's own reviewed accounts. */
+	get hasStream(): boolean {
+		return this.streamForest !== null;
+	}
+
+	/**
+	 * The model as the stream serves it: the platform's forest and calibration when it was
+	 * trained with them, else the shared sets' (as {@link score}).
+	 */
+	forStream(): BotScorerView {
+		const s = this.meta.stream;
+		if (!s || !this.streamForest || !this.streamFast) return this.forUserObjects();
+		const fast = this.streamFast;
+		const forest = this.streamForest;
+		const margins = s.calibration.humanMargins;
+		const x = new Float64Array(FEATURE_COUNT);
+		return {
+			name: this.name,
+			threshold: this.threshold,
+			calibration: s.calibration.source,
+			margin: (p) => fast.margin(this.features(p, x)),
+			score: (p) => calibrate(margins, fast.margin(this.features(p, x))),
+			scoreFeatures: (v, offset = 0) => calibrate(margins, fast.margin(v, offset)),
+			explain: (p, k = 5) => contributions(forest, this.features(p), k),
+		};
+	}
+
+	/** The model as user objects are scored (`eval accounts`): the shared sets' forest and reference humans. */
+	forUserObjects(): BotScorerView {
+		return {
+			name: this.name,
+			threshold: this.threshold,
+			calibration: this.meta.calibration.source,
+			margin: (p) => this.margin(p),
+			score: (p) => this.score(p),
+			scoreFeatures: (v, offset = 0) => this.scoreFeatures(v, offset),
+			explain: (p, k) => this.explain(p, k),
+		};
+	}
+}
+
+/** The k features of `x` that pushed the forest's margin furthest (either way). */
+function contributions(forest: Forest, x: Float64Array, k: number): BotContribution[] {
+	const c = forest.contributions(x);
+	const out: BotContribution[] = [];
+	for (let f = 0; f < FEATURE_COUNT; f++)
+		if (c[f] !== 0) out.push({ feature: FEATURE_NAMES[f] as string, value: x[f] as number, weight: c[f] as number });
+	return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.feature < b.feature ? -1 : 1)).slice(0, k);
 }
 
 /** The fields scoring reads from model.json, as the hashed JSON. */
 function scoringJson(m: Omit<BotModelMeta, "sha256" | "forest" | "importance" | "training">): string {
-	return JSON.stringify([m.format, m.name, m.features, m.used, m.names, m.calibration, m.threshold]);
+	const fields: unknown[] = [m.format, m.name, m.features, m.used, m.names, m.calibration, m.threshold];
+	// Only when present, so that a model without one keeps the hash it was written with.
+	if (m.stream !== undefined) fields.push([m.stream.forest, m.stream.calibration]);
+	return JSON.stringify(fields);
 }
 
-/** The artifact files of a trained model: model.json's object and forest.bin's bytes. */
+/** The artifact files of a trained model: model.json's object, forest.bin's bytes and, with a platform forest, stream.bin's. */
 export function encodeBotModel(
 	name: string,
 	m: TrainedBotModel,
 	training?: unknown,
-): { meta: BotModelMeta; forest: Uint8Array } {
+): { meta: BotModelMeta; forest: Uint8Array; stream: Uint8Array | null } {
 	const core = {
 		format: BOT_MODEL_FORMAT,
 		name,
@@ -115,21 +209,44 @@ export function encodeBotModel(
 		calibration: { source: m.calibration.source, humanMargins: [...m.calibration.humanMargins] },
 		threshold: m.threshold,
 	};
-	return encodeForestModel(core, scoringJson(core), m.trained, training);
+	if (!m.stream) return { ...encodeForestModel(core, scoringJson(core), m.trained, training), stream: null };
+	const streamBytes = encodeForest(m.stream.trained.forest);
+	const stream: StreamMeta = {
+		forest: fileRecord(STREAM_FOREST_FILE, streamBytes),
+		calibration: { source: m.stream.calibration.source, humanMargins: [...m.stream.calibration.humanMargins] },
+	};
+	const withStream = { ...core, stream };
+	const { meta, forest } = encodeForestModel(withStream, scoringJson(withStream), m.trained, training);
+	// The platform forest's importance (not hashed: not read back).
+	const streamImportance = encodeForestModel(core, "", m.stream.trained, undefined).meta.importance;
+	return { meta: { ...meta, stream: { ...stream, importance: streamImportance } }, forest, stream: streamBytes };
 }
 
-/** The calibration's checks (scoring reads its margins as a sorted list). */
+/** The calibrations' checks (scoring reads their margins as sorted lists). */
 function checkCalibration(meta: BotModelMeta, jsonFile: string): void {
-	const margins = meta.calibration?.humanMargins;
-	if (!Array.isArray(margins) || margins.length < 2 || !margins.every(finite))
-		throw new Error(`${jsonFile}: calibration margins missing or not numbers`);
-	for (let i = 1; i < margins.length; i++)
-		if ((margins[i] as number) < (margins[i - 1] as number))
-			throw new Error(`${jsonFile}: calibration margins are not sorted`);
+	const check = (c: CalibrationMeta | undefined, what: string) => {
+		const margins = c?.humanMargins;
+		if (!Array.isArray(margins) || margins.length < 2 || !margins.every(finite))
+			throw new Error(`${jsonFile}: ${what} margins missing or not numbers`);
+		for (let i = 1; i < margins.length; i++)
+			if ((margins[i] as number) < (margins[i - 1] as number))
+				throw new Error(`${jsonFile}: ${what} margins are not sorted`);
+	};
+	check(meta.calibration, "calibration");
+	if (meta.stream !== undefined) {
+		if (meta.stream?.forest?.file !== STREAM_FOREST_FILE)
+			throw new Error(`${jsonFile}: stream.forest must record ${STREAM_FOREST_FILE}`);
+		check(meta.stream.calibration, "stream.calibration");
+	}
 }
 
 /** Checks and decodes the artifact; `where` names the folder in errors. */
-export function decodeBotModel(json: string, bytes: Uint8Array, where: string): BotModel {
+export function decodeBotModel(
+	json: string,
+	bytes: Uint8Array,
+	where: string,
+	streamBytes: Uint8Array | null = null,
+): BotModel {
 	const jsonFile = join(where, "model.json");
 	const meta = checkForestModel<BotModelMeta>(json, bytes, where, {
 		format: BOT_MODEL_FORMAT,
@@ -148,10 +265,34 @@ export function decodeBotModel(json: string, bytes: Uint8Array, where: string): 
 	checkForestWidth(forest, FEATURE_COUNT, join(where, FOREST_FILE));
 	if (names === null && meta.used.includes("screen_name_likelihood"))
 		throw new Error(`${jsonFile}: uses screen_name_likelihood without a name model`);
-	return new BotModel(meta, forest, names);
+	let stream: Forest | null = null;
+	if (meta.stream !== undefined) {
+		const file = join(where, STREAM_FOREST_FILE);
+		if (streamBytes === null) throw new Error(`${file}: missing (model.json records the platform's forest)`);
+		checkFile(streamBytes, meta.stream.forest, file);
+		try {
+			stream = decodeForest(streamBytes);
+		} catch (err) {
+			throw new Error(`${file}: ${(err as Error).message}`);
+		}
+		checkForestWidth(stream, FEATURE_COUNT, file);
+	}
+	return new BotModel(meta, forest, names, stream);
 }
 
 /** Loads models/NAME/ (see the module comment); throws naming the file and the reason. */
 export function loadBotModel(dir: string): BotModel {
-	return decodeBotModel(readArtifact(dir, "model.json").toString("utf8"), readArtifact(dir, FOREST_FILE), dir);
+	const json = readArtifact(dir, "model.json").toString("utf8");
+	let hasStream = false;
+	try {
+		hasStream = (JSON.parse(json) as { stream?: unknown }).stream !== undefined;
+	} catch {
+		// decodeBotModel names what is wrong with it.
+	}
+	return decodeBotModel(
+		json,
+		readArtifact(dir, FOREST_FILE),
+		dir,
+		hasStream ? readArtifact(dir, STREAM_FOREST_FILE) : null,
+	);
 }

@@ -149,6 +149,9 @@ describe("account file dates", () => {
 		assert.equal(parseDate("Tue Jun 11 13:20:35 +0200 2013"), Date.UTC(2013, 5, 11, 11, 20, 35));
 		assert.equal(parseDate("2015-05-02 06:41:46"), Date.UTC(2015, 4, 2, 6, 41, 46));
 		assert.equal(parseDate("2015-05-02T06:41:46Z"), Date.UTC(2015, 4, 2, 6, 41, 46));
+		// Milliseconds as toISOString writes them (the platform export's dates) are kept.
+		assert.equal(parseDate("2027-01-15T00:10:05.047Z"), Date.UTC(2027, 0, 15, 0, 10, 5, 47));
+		assert.equal(parseDate("2027-01-15T00:10:05.5Z"), Date.UTC(2027, 0, 15, 0, 10, 5, 500));
 		assert.equal(parseDate("9/18/2006 1:07"), Date.UTC(2006, 8, 18, 1, 7));
 		for (const bad of [undefined, "", "NULL", "yesterday", "Tue Foo 11 11:20:35 +0000 2013"])
 			assert.equal(parseDate(bad), null, String(bad));

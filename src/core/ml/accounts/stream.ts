@@ -5,7 +5,7 @@
  * What maps: handle -> screen name, displayName -> name, bio -> description, posts -> statuses,
  * follows received -> followers, follows made -> friends, likes given -> favourites, the
  * `account.created` time -> created_at, the event's time -> the probe time, no profile image ->
- * default image, and `url` / `location` when an `account.updated` sets them. What we do not have
+ * default image, and `url` / `location` (false until an `account.updated` sets them). What we do not have
  * (lists, verified, themes, geo, time zone, banner) stays null: NaN to the trees, which send it
  * down the side they learnt for missing values.
  *
@@ -100,7 +100,9 @@ export function profileFromStream(s: StreamAccount, c: StreamCounts, observedAt:
 		friends: Math.max(0, c.following),
 		favourites: c.likes,
 		defaultProfileImage: s.handle === null ? null : !s.profileImageHash,
-		hasUrl: s.url === null ? null : s.url !== "",
-		hasLocation: s.location === null ? null : s.location !== "",
+		// Never set on our platform means the account has none (not "unknown", as for a column a
+		// file lacks), so that the platform's own exported rows read back the same.
+		hasUrl: s.handle === null ? null : !!s.url,
+		hasLocation: s.handle === null ? null : !!s.location,
 	};
 }

@@ -39,6 +39,12 @@ export interface BotRecipe {
 	readonly bags: number;
 	/** The part whose held-out humans calibrate the score; default the first human part given. */
 	readonly reference?: string;
+	/**
+	 * The platform's own parts (`bulwark train accounts --platform`): they train the forest the
+	 * stream serves, calibrated on their held-out humans, kept apart from the shared sets' forest
+	 * and calibration that user objects (`bulwark eval accounts`) are scored with.
+	 */
+	readonly platform?: readonly string[];
 	readonly seed: number;
 }
 
@@ -85,8 +91,22 @@ export interface TrainedBotModel {
 	/** The screen-name bigram model, when the features use the likelihood. */
 	readonly names: NameModel | null;
 	readonly calibration: Calibration;
+	/** The platform's own forest, which the stream serves, when platform parts were given. */
+	readonly stream: StreamForest | null;
 	readonly threshold: number;
 	readonly recipe: BotRecipe;
+	readonly report: TrainReport;
+}
+
+/**
+ * The forest trained on the platform's own reviewed accounts alone, calibrated on their
+ * held-out humans: what the bot detector serves (young accounts on a young platform are not
+ * the shared sets' populations; trained together, they cost the shared forest its transfer to
+ * unseen bot families - EVALUATION.md).
+ */
+export interface StreamForest {
+	readonly trained: TrainedForest;
+	readonly calibration: Calibration;
 	readonly report: TrainReport;
 }
 
@@ -117,37 +137,54 @@ export function featureMatrix(rows: readonly LabelledAccount[], names: NameModel
 	return x;
 }
 
-/** Seeded split of every source (data set part) into train and validation, in row order. */
+/**
+ * Seeded split of every source (data set part) into train and validation, in row order. Rows
+ * of one account (the same `group`) go to the same side; rows without a group are each their own.
+ */
 export function splitBySource(
 	rows: readonly LabelledAccount[],
 	valFraction: number,
 	seed: number,
 ): { train: number[]; val: number[] } {
-	const bySource = new Map<string, number[]>();
+	const bySource = new Map<string, number[][]>();
+	const groupOf = new Map<string, number[]>();
 	rows.forEach((r, i) => {
 		const list = bySource.get(r.source) ?? [];
-		list.push(i);
 		bySource.set(r.source, list);
+		if (r.group === undefined) {
+			list.push([i]);
+			return;
+		}
+		const key = `${r.source}\u0000${r.group}`;
+		const g = groupOf.get(key);
+		if (g) g.push(i);
+		else {
+			const fresh = [i];
+			groupOf.set(key, fresh);
+			list.push(fresh);
+		}
 	});
 	const rand = rng(seed);
 	const train: number[] = [];
 	const val: number[] = [];
-	for (const [, idx] of [...bySource].sort(([a], [b]) => (a < b ? -1 : 1))) {
-		const shuffled = idx.slice();
+	for (const [, groups] of [...bySource].sort(([a], [b]) => (a < b ? -1 : 1))) {
+		const shuffled = groups.slice();
 		for (let i = shuffled.length - 1; i > 0; i--) {
 			const j = Math.floor(rand() * (i + 1));
-			[shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
+			[shuffled[i], shuffled[j]] = [shuffled[j] as number[], shuffled[i] as number[]];
 		}
 		const cut = Math.round(shuffled.length * valFraction);
-		val.push(...shuffled.slice(0, cut));
-		train.push(...shuffled.slice(cut));
+		for (const g of shuffled.slice(0, cut)) val.push(...g);
+		for (const g of shuffled.slice(cut)) train.push(...g);
 	}
 	return { train: train.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
 }
 
 /**
- * Trains the bot model on labelled accounts (any mix of data sets). `onProgress` gets a line
- * now and then (for stderr).
+ * Trains the bot model on labelled accounts (any mix of data sets). The platform's parts
+ * (`recipe.platform`) train a forest of their own, the one the stream serves, with its own
+ * calibration on their held-out humans; the shared sets' forest (what user objects are scored
+ * with) never sees them, so its figures do not move. `onProgress` gets a line now and then.
  */
 export function trainBotModel(
 	rows: readonly LabelledAccount[],
@@ -156,11 +193,66 @@ export function trainBotModel(
 ): TrainedBotModel {
 	const t0 = performance.now();
 	if (!(recipe.alpha > 0 && recipe.alpha < 1)) throw new Error(`alpha must be in (0, 1), got ${recipe.alpha}`);
+	const platform = new Set(recipe.platform ?? []);
+	const shared = rows.filter((r) => !platform.has(r.source));
+	const own = rows.filter((r) => platform.has(r.source));
+	if (platform.size && own.length === 0) throw new Error(`no rows of the platform parts ${[...platform].join(", ")}`);
+	const reference = recipe.reference ?? shared.find((r) => r.label === 0)?.source;
+	const main = growForest(shared, recipe, (r) => r.source === reference && r.label === 0, "forest", onProgress);
+	if (reference === undefined || main.humanMargins.length < 20)
+		throw new Error(
+			`too few held-out humans of ${reference ?? "any part"} to calibrate on (${main.humanMargins.length})`,
+		);
+	let stream: StreamForest | null = null;
+	if (platform.size) {
+		const bots = own.filter((r) => r.label === 1).length;
+		if (bots < 20 || own.length - bots < 100)
+			throw new Error(
+				`too few of the platform's reviewed accounts to train its forest on: ${own.length - bots} human and ${bots} bot rows (at least 100 and 20)`,
+			);
+		const g = growForest(own, recipe, (r) => r.label === 0, "platform forest", onProgress, true);
+		if (g.humanMargins.length < 20)
+			throw new Error(`too few held-out platform humans to calibrate the stream score on (${g.humanMargins.length})`);
+		stream = {
+			trained: g.trained,
+			calibration: { source: [...platform].join(","), humanMargins: g.humanMargins },
+			report: { ...g.report, trainMs: 0 },
+		};
+	}
+	return {
+		trained: main.trained,
+		names: main.names,
+		calibration: { source: reference, humanMargins: main.humanMargins },
+		stream,
+		threshold: 1 - recipe.alpha,
+		recipe,
+		report: { ...main.report, trainMs: performance.now() - t0 },
+	};
+}
+
+/** A forest grown on some rows, with its calibration margins and its report. */
+interface Grown {
+	readonly trained: TrainedForest;
+	readonly names: NameModel | null;
+	/** Sorted margins of the held-out rows `calibrateOn` picks. */
+	readonly humanMargins: number[];
+	readonly report: TrainReport;
+}
+
+/**
+ * The recipe's forest on `rows`: split 80/20 per part ({@link splitBySource}), grown on train with
+ * early stopping on validation, averaged over the recipe's bags.
+ */
+function growForest(
+	rows: readonly LabelledAccount[],
+	recipe: BotRecipe,
+	calibrateOn: (r: LabelledAccount) => boolean,
+	what: string,
+	onProgress?: (message: string) => void,
+	perAccount = false,
+): Grown {
+	const t0 = performance.now();
 	const { train, val } = splitBySource(rows, recipe.valFraction, recipe.seed);
-	const reference = recipe.reference ?? rows.find((r) => r.label === 0)?.source;
-	const refVal = val.filter((i) => rows[i]?.source === reference && rows[i]?.label === 0);
-	if (reference === undefined || refVal.length < 20)
-		throw new Error(`too few held-out humans of ${reference ?? "any part"} to calibrate on (${refVal.length})`);
 	const usesNames = recipe.features.includes("screen_name_likelihood");
 	// Fitted on the training rows' handles only, whatever their label (as BotometerLite fits it on
 	// random accounts): no validation handle is in it.
@@ -176,7 +268,9 @@ export function trainBotModel(
 		});
 		return { x: m, n: idx.length, d, y: Uint8Array.from(idx, (i) => (rows[i] as LabelledAccount).label) };
 	};
-	onProgress?.(`${train.length} training rows, ${val.length} validation rows, ${recipe.features.length} features`);
+	onProgress?.(
+		`${what}: ${train.length} training rows, ${val.length} validation rows, ${recipe.features.length} features`,
+	);
 	const bags: TrainedForest[] = [];
 	const trainSet = take(train);
 	const valSet = take(val);
@@ -192,26 +286,40 @@ export function trainBotModel(
 				if (now - last < 2_000) return;
 				last = now;
 				onProgress?.(
-					`forest ${b + 1}/${recipe.bags} round ${log.round}: train loss ${log.trainLoss.toFixed(4)}, validation loss ${log.valLoss?.toFixed(4)}`,
+					`${what} ${b + 1}/${recipe.bags} round ${log.round}: train loss ${log.trainLoss.toFixed(4)}, validation loss ${log.valLoss?.toFixed(4)}`,
 				);
 			},
 		);
 		const kept = t.history[t.bestRounds - 1];
 		onProgress?.(
-			`forest ${b + 1}/${recipe.bags}: kept ${t.bestRounds} trees (validation loss ${kept?.valLoss?.toFixed(4)})`,
+			`${what} ${b + 1}/${recipe.bags}: kept ${t.bestRounds} trees (validation loss ${kept?.valLoss?.toFixed(4)})`,
 		);
 		bags.push(t);
 	}
 	const trained = averageTrained(bags);
-	const humanMargins = refVal.map((i) => trained.forest.margin(x, i * d)).sort((a, b) => a - b);
-	const calibration = { source: reference, humanMargins };
+	const held = val.filter((i) => calibrateOn(rows[i] as LabelledAccount));
+	let humanMargins = held.map((i) => trained.forest.margin(x, i * d));
+	if (perAccount) {
+		// Each held-out human once, by the highest of its rows' margins: an account is scored again
+		// and again as it lives, so the threshold bounds the share of humans ever flagged.
+		const top = new Map<string, number>();
+		held.forEach((i, k) => {
+			const r = rows[i] as LabelledAccount;
+			const key = r.group ?? `${r.key}\u0000${i}`;
+			top.set(key, Math.max(top.get(key) ?? Number.NEGATIVE_INFINITY, humanMargins[k] as number));
+		});
+		humanMargins = [...top.values()];
+	}
+	humanMargins.sort((a, b) => a - b);
 	const parts = new Map<string, { source: string; label: 0 | 1; train: number; val: number }>();
 	const count = (idx: readonly number[], key: "train" | "val") => {
 		for (const i of idx) {
 			const r = rows[i] as LabelledAccount;
-			const p = parts.get(r.source) ?? { source: r.source, label: r.label, train: 0, val: 0 };
+			// A platform part holds both classes: one line per part and class.
+			const k = `${r.source}\u0000${r.label}`;
+			const p = parts.get(k) ?? { source: r.source, label: r.label, train: 0, val: 0 };
 			p[key]++;
-			parts.set(r.source, p);
+			parts.set(k, p);
 		}
 	};
 	count(train, "train");
@@ -219,9 +327,7 @@ export function trainBotModel(
 	return {
 		trained,
 		names,
-		calibration,
-		threshold: 1 - recipe.alpha,
-		recipe,
+		humanMargins,
 		report: {
 			parts: [...parts.values()],
 			trainRows: train.length,

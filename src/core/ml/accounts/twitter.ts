@@ -113,7 +113,7 @@ const MONTHS: Record<string, number> = {
 };
 
 const TWITTER_DATE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
@@ -135,13 +135,22 @@ export function parseDate(v: string | undefined): number | null {
 	m = ISO_DATE.exec(s);
 	if (m) {
 		let offset = 0;
-		const z = m[7];
+		const z = m[8];
 		if (z && z !== "Z") {
 			const d = z.replace(":", "");
 			offset = (d[0] === "-" ? -1 : 1) * (Number(d.slice(1, 3)) * 60 + Number(d.slice(3, 5))) * 60_000;
 		}
 		return (
-			Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - offset
+			Date.UTC(
+				Number(m[1]),
+				Number(m[2]) - 1,
+				Number(m[3]),
+				Number(m[4]),
+				Number(m[5]),
+				Number(m[6] ?? 0),
+				// Milliseconds (what `Date.toISOString` writes); finer digits are dropped.
+				Number((m[7] ?? "").padEnd(3, "0").slice(0, 3)),
+			) - offset
 		);
 	}
 	m = US_DATE.exec(s);
