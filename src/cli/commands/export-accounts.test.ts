@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { AUTOMATED_ROLES } from "../../app/behaviour-sim.ts";
 import { loadLabelledAccounts } from "../../core/ml/accounts/data.ts";
+import { USER_OBJECT_COLUMNS } from "../../core/ml/accounts/platform.ts";
 import { packageRoot } from "../../core/ml/text/data.ts";
 import { Simulation } from "../../simulator/index.ts";
 import { COMMANDS } from "../main.ts";
 import { exportAccounts } from "./export-accounts.ts";
+import { loadPlatform } from "./train-accounts.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-export-accounts-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,8 +33,12 @@ describe("bulwark export accounts", () => {
 	it("labels every account from the simulator's truth: its automated accounts are the bots", async () => {
 		const out = join(dir, "all.csv");
 		const s = await exportAccounts({ events, out, labels: truthFile }, quiet);
+		const text = readFileSync(out, "utf8");
+		assert.equal(text.slice(0, text.indexOf("\n")), [...USER_OBJECT_COLUMNS, "label"].join(","));
 		const rows = loadLabelledAccounts(out).rows;
 		assert.equal(s.rows, rows.length);
+		assert.ok(s.rows > s.accounts, "signup, updates, posts and end: several rows per account");
+		assert.equal(s.events, readFileSync(events, "utf8").trim().split("\n").length);
 		assert.equal(s.accounts, new Set(created).size);
 		assert.deepEqual(new Set(rows.map((r) => r.group)), new Set(created));
 		const bot = (id: string) => (AUTOMATED_ROLES.has(String(truth.accounts[id]?.role ?? "organic")) ? 1 : 0);
@@ -44,6 +51,9 @@ describe("bulwark export accounts", () => {
 		const end = await exportAccounts({ events, out: join(dir, "end.csv"), labels: truthFile, moments: "end" }, quiet);
 		assert.equal(end.rows, end.accounts);
 		assert.equal(end.accounts, s.accounts);
+		assert.equal(end.bots, s.accounts - end.humans);
+		const endRows = loadLabelledAccounts(join(dir, "end.csv")).rows;
+		assert.equal(new Set(endRows.map((r) => r.group)).size, endRows.length);
 	});
 
 	it("writes only the accounts a labels file lists, with their labels", async () => {
@@ -70,6 +80,9 @@ describe("bulwark export accounts", () => {
 		const out = join(dir, "unlabelled.csv");
 		const s = await exportAccounts({ events, out }, quiet);
 		assert.equal(s.humans + s.bots, 0);
+		const labelled = await exportAccounts({ events, out: join(dir, "labelled.csv"), labels: truthFile }, quiet);
+		assert.equal(s.rows, labelled.rows);
+		assert.equal(s.accounts, labelled.accounts);
 		assert.ok(!readFileSync(out, "utf8").split("\n")[0]?.includes("label"));
 		assert.throws(() => loadLabelledAccounts(out), /"label" column/);
 	});
@@ -114,11 +127,34 @@ describe("bulwark export accounts", () => {
 				truthFile,
 				"--json",
 			],
-			{ encoding: "utf8", env: { ...process.env, BULWARK_FROM_SOURCE: "1" } },
+			{ cwd: packageRoot(), encoding: "utf8", env: { ...process.env, BULWARK_FROM_SOURCE: "1" } },
 		);
 		assert.equal(r.status, 0, r.stderr);
 		const summary = JSON.parse(r.stdout);
-		assert.equal(summary.rows, loadLabelledAccounts(out).rows.length);
+		assert.deepEqual(Object.keys(summary), ["out", "events", "accounts", "rows", "humans", "bots", "moments"]);
+		const rows = loadLabelledAccounts(out).rows;
+		assert.equal(summary.rows, rows.length);
 		assert.equal(summary.accounts, new Set(created).size);
+		assert.equal(summary.bots, rows.filter((r) => r.label === 1).length);
+		assert.equal(summary.humans, rows.filter((r) => r.label === 0).length);
+		// The same file as the function writes.
+		const again = join(dir, "again.csv");
+		await exportAccounts({ events, out: again, labels: truthFile }, quiet);
+		assert.equal(readFileSync(out, "utf8"), readFileSync(again, "utf8"));
+	});
+
+	it("feeds train accounts --platform: a file's rows as its part, each account's rows one group", async () => {
+		const out = join(dir, "reviewed-all.csv");
+		await exportAccounts({ events, out, labels: truthFile }, quiet);
+		const notes: string[] = [];
+		const [part] = loadPlatform(out, (m) => notes.push(m));
+		assert.equal(part?.source, "platform/reviewed-all");
+		assert.equal(part?.rows.length, loadLabelledAccounts(out).rows.length);
+		assert.ok(part?.rows.every((r) => r.source === "platform/reviewed-all" && typeof r.group === "string"));
+		assert.equal(part?.sha256, createHash("sha256").update(readFileSync(out)).digest("hex"));
+		assert.match(notes[0] as string, /rows \(\d+ bot, \d+ human\) as platform\/reviewed-all/);
+		assert.throws(() => loadPlatform("sim:eleven", quiet), /a simulated platform is sim:SEED/);
+		assert.throws(() => loadPlatform(join(dir, "nope.csv"), quiet), /cannot read .*nope\.csv: no such file/);
+		assert.deepEqual(loadPlatform(undefined, quiet), []);
 	});
 });

@@ -9,6 +9,7 @@ import {
 	USER_OBJECT_COLUMNS,
 	userObjectRow,
 } from "../../core/ml/accounts/platform.ts";
+import { Simulation } from "../../simulator/index.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
 
@@ -94,6 +95,24 @@ export async function exportAccounts(flags: Flags, progress: (m: string) => void
 	if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`events file ${file} not found`);
 	const labelOf = typeof flags.labels === "string" ? readAccountLabels(flags.labels) : undefined;
 	const events = await readEvents(file, progress);
+	const { text, ...counts } = platformCsv(events, moments, labelOf);
+	// Written beside the target and renamed: a failed run leaves no half file.
+	const tmp = `${out}.tmp-${process.pid}`;
+	writeFileSync(tmp, text);
+	renameSync(tmp, out);
+	progress(`wrote ${counts.rows} rows of ${counts.accounts} accounts to ${out}`);
+	return { out, events: events.length, ...counts, moments };
+}
+
+/**
+ * The CSV text of the accounts in `events` (in time order) at the moments asked, with a label
+ * column when `labelOf` is given (an account it has no label for is left out).
+ */
+export function platformCsv(
+	events: readonly BulwarkEvent[],
+	moments: "scoring" | "end",
+	labelOf?: (id: string) => 0 | 1 | undefined,
+): { text: string; accounts: number; rows: number; humans: number; bots: number } {
 	const header = [...USER_OBJECT_COLUMNS, ...(labelOf ? ["label"] : [])].join(",");
 	const lines: string[] = [`${header}\n`];
 	const ids = new Set<string>();
@@ -107,12 +126,22 @@ export async function exportAccounts(flags: Flags, progress: (m: string) => void
 		if (label === 0) humans++;
 		else if (label === 1) bots++;
 	}
-	// Written beside the target and renamed: a failed run leaves no half file.
-	const tmp = `${out}.tmp-${process.pid}`;
-	writeFileSync(tmp, lines.join(""));
-	renameSync(tmp, out);
-	progress(`wrote ${lines.length - 1} rows of ${ids.size} accounts to ${out}`);
-	return { out, events: events.length, accounts: ids.size, rows: lines.length - 1, humans, bots, moments };
+	return { text: lines.join(""), accounts: ids.size, rows: lines.length - 1, humans, bots };
+}
+
+/** What `--platform sim:SEED` simulates: the platform the shipped model's stream forest is trained on. */
+export const SIMULATED_PLATFORM = { accounts: 3_000, durationMs: 24 * 3_600_000 } as const;
+
+/**
+ * A simulated platform's reviewed accounts, as `bulwark simulate --seed SEED --accounts 3000
+ * --duration 24h` then `export accounts --labels TRUTH` write them: every account labelled from
+ * the simulator's truth, at the detector's scoring moments.
+ */
+export function simulatedPlatformCsv(seed: number): ReturnType<typeof platformCsv> {
+	const sim = new Simulation({ seed, ...SIMULATED_PLATFORM });
+	const events = [...sim.events()] as BulwarkEvent[];
+	const roles = sim.truth().accounts as Record<string, { role?: string }>;
+	return platformCsv(events, "scoring", (id) => (AUTOMATED_ROLES.has(String(roles[id]?.role ?? "organic")) ? 1 : 0));
 }
 
 /** The events of an NDJSON file, in file order; throws listing the first bad lines. */

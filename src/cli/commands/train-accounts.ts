@@ -1,21 +1,22 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import {
 	ACCOUNT_SET_NAMES,
 	type AccountSetName,
 	type LabelledAccount,
 	loadAccountSet,
-	loadLabelledAccounts,
 	parseAccountSetName,
+	parseUsers,
 } from "../../core/ml/accounts/data.ts";
 import { type AccountEvaluation, validationFigures } from "../../core/ml/accounts/evaluate.ts";
 import { type BotModelMeta, encodeBotModel, loadBotModel, STREAM_FOREST_FILE } from "../../core/ml/accounts/model.ts";
 import { type BotRecipe, DEFAULT_RECIPE, type TrainedBotModel, trainBotModel } from "../../core/ml/accounts/train.ts";
-import { trainingDataDir } from "../../core/ml/text/data.ts";
+import { readTextFile, trainingDataDir } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
 import { BEHAVIOUR_OPTIONS, formatTrainBehaviour, trainBehaviour } from "./behaviour.ts";
+import { simulatedPlatformCsv } from "./export-accounts.ts";
 
 /** The account models this command trains: `bot` from the shared account sets, `behaviour` from simulated traffic. */
 export const ACCOUNT_MODELS = ["bot", "behaviour"] as const;
@@ -70,7 +71,7 @@ export interface TrainAccountsSummary {
 
 export const trainAccountsCommand: Command = {
 	usage:
-		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--platform FILE.csv,...] [--out models] [--seed N] [--alpha A] | --model behaviour [--seeds 1,2] [--val-seed 3] [--accounts 10000] [--hours 24] [--out models]",
+		"train accounts --model bot [--data-dir DIR] [--sets caverlee2011,cresci2015,cresci2017] [--platform FILE.csv,...|sim:SEED] [--out models] [--seed N] [--alpha A] | --model behaviour [--seeds 1,2] [--val-seed 3] [--accounts 10000] [--hours 24] [--out models]",
 	summary:
 		"trains the bot model (boosted trees on profile features) and writes models/bot with a model card; or the behaviour model (boosted trees on stream behaviour, fit to simulated traffic) into models/behaviour",
 	options: {
@@ -169,20 +170,35 @@ export function loadSets(dir: string, sets: readonly AccountSetName[], progress:
 /**
  * `--platform a.csv,b.csv`: the platform's reviewed accounts as `export accounts` writes them
  * (user-object columns, `label`; several rows of one account share its `id`), each file a part
- * named `platform/<file name>`.
+ * named `platform/<file name>`. `sim:SEED` is a simulated platform instead, made in process
+ * exactly as `simulate --seed SEED --accounts 3000 --duration 24h` and `export accounts` with its
+ * truth would write it (part `platform/sim-sSEED`): what the shipped model's stream forest is
+ * trained on, reproducible from a clone.
  */
 export function loadPlatform(flag: string | boolean | undefined, progress: (m: string) => void) {
 	if (flag === undefined) return [];
 	if (typeof flag !== "string" || flag.trim() === "")
-		throw new Error("--platform needs a CSV file (export accounts --out)");
+		throw new Error("--platform needs a CSV file (export accounts --out) or sim:SEED");
 	return flag.split(",").map((f) => {
 		const file = f.trim();
-		const set = loadLabelledAccounts(file);
-		const source = `platform/${basename(file).replace(/\.csv$/i, "")}`;
-		const rows = set.rows.map((r) => ({ ...r, source }));
+		let text: string;
+		let source: string;
+		const sim = /^sim:(\d+)$/.exec(file);
+		if (sim) {
+			progress(`simulating platform seed ${sim[1]} (3,000 accounts, 24 h) and its reviewed accounts`);
+			text = simulatedPlatformCsv(Number(sim[1])).text;
+			source = `platform/sim-s${sim[1]}`;
+		} else {
+			if (file.startsWith("sim:"))
+				throw new Error(`--platform ${file}: a simulated platform is sim:SEED (a whole number)`);
+			text = readTextFile(file);
+			source = `platform/${basename(file).replace(/\.csv$/i, "")}`;
+		}
+		const rows = parseUsers(text, file, "column", source);
+		if (rows.length === 0) throw new Error(`${file}: no labelled rows`);
 		const bots = rows.filter((r) => r.label === 1).length;
 		progress(`read ${file}: ${rows.length} rows (${bots} bot, ${rows.length - bots} human) as ${source}`);
-		return { file, source, rows, sha256: createHash("sha256").update(readFileSync(file)).digest("hex") };
+		return { file, source, rows, sha256: createHash("sha256").update(text).digest("hex") };
 	});
 }
 
@@ -194,6 +210,10 @@ function trainAccounts(name: string, flags: Flags): TrainAccountsSummary {
 	progress(`reading ${sets.join(", ")} from ${dir}`);
 	const { loaded, files } = loadSets(dir, sets, progress);
 	const platform = loadPlatform(flags.platform, progress);
+	if (!platform.length)
+		progress(
+			"no --platform: the model gets no platform forest, and the stream serves the shared sets' forest, which scores any young account near 1 (EVALUATION.md, Served); give the platform's reviewed accounts (export accounts), or sim:11 as the shipped model has",
+		);
 	const rows = [...loaded.values(), ...platform.map((p) => p.rows)].flat();
 	const m = trainBotModel(rows, { ...recipe, platform: platform.map((p) => p.source) }, progress);
 	const val = validationFigures(m, rows);
@@ -278,7 +298,10 @@ function streamSection(
 	return `## The platform's forest (what the stream serves)
 Trained on the platform's own reviewed accounts alone (\`--platform\`: rows of \`bulwark export accounts\`, each
 account at the moments the detector scores it; a split keeps an account's rows on one side): ${files
-		.map((f) => `\`${f.file}\` (${f.rows} rows of ${f.accounts} accounts, sha256 \`${f.sha256.slice(0, 16)}…\`)`)
+		.map(
+			(f) =>
+				`\`${f.file}\` (${f.file.startsWith("sim:") ? `the simulator's platform, as \`simulate --seed ${f.file.slice(4)} --accounts 3000 --duration 24h\` and \`export accounts --labels\` its truth write it; ` : ""}${f.rows} rows of ${f.accounts} accounts, sha256 \`${f.sha256.slice(0, 16)}…\`)`,
+		)
 		.join(", ")}; with the recipe's
 features and trees: ${s.report.trees} trees (validation loss ${s.report.valLoss?.toFixed(4)}), \`${STREAM_FOREST_FILE}\`
 sha256 \`${meta.stream.forest.sha256}\`. The stream's score is the share of the platform's held-out humans

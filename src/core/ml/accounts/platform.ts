@@ -49,7 +49,8 @@ interface Tally {
 
 /**
  * Replays events (in time order) into snapshots of each account created in them. Events of an
- * account never seen created count towards its numbers but make no snapshot.
+ * account never seen created (its profile updates too) count towards others' numbers but make
+ * no snapshot.
  */
 export function* platformSnapshots(events: Iterable<BulwarkEvent>, opts: SnapshotOptions): Generator<PlatformSnapshot> {
 	const accounts = new Map<string, StreamAccount>();
@@ -77,6 +78,9 @@ export function* platformSnapshots(events: Iterable<BulwarkEvent>, opts: Snapsho
 		switch (e.type) {
 			case "account.created":
 			case "account.updated": {
+				// An update of an account created before these events is not one we can place in
+				// time (its age is unknown; a user-object row needs created_at): left out.
+				if (e.type === "account.updated" && !accounts.has(id)) break;
 				accounts.set(id, applyAccountEvent(accounts.get(id), e));
 				if (opts.moments === "scoring" && wanted(id))
 					yield snap(id, e.ts, e.type === "account.created" ? "signup" : "update");

@@ -85,6 +85,9 @@ export function applyAccountEvent(s: StreamAccount | undefined, e: BulwarkEvent)
 	return cur;
 }
 
+/** Whether a field holds a value, as a user-object file's reader sees it (not blank, not `NULL`). */
+const filled = (v: string | null): boolean => v !== null && v.trim() !== "" && v !== "NULL";
+
 /** The profile the bot model scores, as of `observedAt`. */
 export function profileFromStream(s: StreamAccount, c: StreamCounts, observedAt: number): AccountProfile {
 	return {
@@ -102,7 +105,7 @@ export function profileFromStream(s: StreamAccount, c: StreamCounts, observedAt:
 		defaultProfileImage: s.handle === null ? null : !s.profileImageHash,
 		// Never set on our platform means the account has none (not "unknown", as for a column a
 		// file lacks), so that the platform's own exported rows read back the same.
-		hasUrl: s.handle === null ? null : !!s.url,
-		hasLocation: s.handle === null ? null : !!s.location,
+		hasUrl: s.handle === null ? null : filled(s.url),
+		hasLocation: s.handle === null ? null : filled(s.location),
 	};
 }
