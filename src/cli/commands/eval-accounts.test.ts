@@ -103,6 +103,11 @@ describe("bulwark eval accounts", () => {
 		// A flag of another kind is refused, not ignored.
 		await assert.rejects(eval_.run(["accounts"], { model: "bot", data, format: "jsonl" }), /--format is not an option/);
 		await assert.rejects(eval_.run(["people"], {}), /usage: bulwark eval accounts/);
+		// The forest leaving one family out never trains on the platform: --platform there is refused, not ignored.
+		await assert.rejects(
+			eval_.run(["accounts"], { "leave-one-out": true, platform: data }),
+			/--platform goes with --matrix/,
+		);
 	});
 
 	it("--stream scores as the detector serves: the platform's forest and humans", async () => {

@@ -14,7 +14,7 @@ import { packageRoot } from "../../core/ml/text/data.ts";
 import type { Command, Flags } from "../main.ts";
 import { table } from "../table.ts";
 import { BEHAVIOUR_OPTIONS, evalBehaviour, formatEvalBehaviour } from "./behaviour.ts";
-import { accountsDir, loadSets, parseSets, recipeFromFlags } from "./train-accounts.ts";
+import { accountsDir, loadPlatform, loadSets, parseSets, recipeFromFlags } from "./train-accounts.ts";
 
 /** The model loader, imported on first use (as `eval text` does). */
 async function defaultLoader(): Promise<(dir: string) => Scorer> {
@@ -23,7 +23,7 @@ async function defaultLoader(): Promise<(dir: string) => Scorer> {
 
 export const evalAccountsCommand: Command = {
 	usage:
-		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] [--stream] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...] | eval accounts --model behaviour [--seeds 101,102] [--accounts N] [--hours H] [--models-dir DIR]",
+		"eval accounts --model bot --data FILE.csv [--models-dir DIR] [--threshold T] [--stream] | eval accounts --matrix|--leave-one-out [--data-dir DIR] [--sets ...] [--platform FILE.csv|sim:SEED] | eval accounts --model behaviour [--seeds 101,102] [--accounts N] [--hours H] [--models-dir DIR]",
 	summary:
 		"measure the bot model on labelled user objects (n, accuracy, precision, recall, F1, ROC-AUC, MCC); or the recipe: train on one set, test on another (--matrix), or leave one bot family out (--leave-one-out); or the behaviour model on simulated runs of seeds it was not fit on",
 	options: {
@@ -36,6 +36,7 @@ export const evalAccountsCommand: Command = {
 		"leave-one-out": { type: "boolean" },
 		"data-dir": { type: "string" },
 		sets: { type: "string" },
+		platform: { type: "string" },
 		seed: { type: "string" },
 		alpha: { type: "string" },
 		...BEHAVIOUR_OPTIONS,
@@ -133,6 +134,8 @@ function evalMatrix(flags: Flags): MatrixCell[] {
 	const progress = (m: string) => process.stderr.write(`[matrix] ${m}\n`);
 	const dir = accountsDir(flags["data-dir"]);
 	const { loaded } = loadSets(dir, parseSets(flags.sets), progress);
+	// --platform: the platform's reviewed accounts as one more set, trained on and tested on like the others.
+	for (const p of loadPlatform(flags.platform, progress)) loaded.set(p.source, p.rows);
 	return generalisationMatrix(loaded, recipeFromFlags(flags), progress);
 }
 
@@ -160,6 +163,10 @@ export function formatMatrix(cells: readonly MatrixCell[]): string {
 const FAMILIES = ["cresci2017/social_spambots_2", "cresci2015/int_fake_followers"];
 
 function evalLeaveOneOut(flags: Flags): HoldoutCell[] {
+	if (flags.platform !== undefined)
+		throw new Error(
+			"--platform goes with --matrix (or train accounts): the forest left-one-out measures never trains on the platform's accounts",
+		);
 	const progress = (m: string) => process.stderr.write(`[leave-one-out] ${m}\n`);
 	const dir = accountsDir(flags["data-dir"]);
 	const { loaded } = loadSets(dir, parseSets(flags.sets), progress);
