@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { AUTOMATED_ROLES } from "../../app/behaviour-sim.ts";
-import { parseTruth } from "../../core/backtest/index.ts";
+import { parseTruth, simulatorTruthOf } from "../../core/backtest/index.ts";
 import { type BulwarkEvent, validateEvent } from "../../core/events/index.ts";
 import {
 	type PlatformSnapshot,
@@ -67,20 +67,8 @@ export const exportAccountsCommand: Command = {
  */
 export function readAccountLabels(file: string): (id: string) => 0 | 1 | undefined {
 	const text = readFileSync(file, "utf8");
-	const trimmed = text.trim();
-	if (trimmed.startsWith("{")) {
-		let whole: unknown;
-		try {
-			whole = JSON.parse(trimmed);
-		} catch {
-			whole = undefined;
-		}
-		const accounts = (whole as { accounts?: unknown; posts?: unknown } | undefined)?.accounts;
-		if (typeof accounts === "object" && accounts !== null) {
-			const roles = accounts as Record<string, { role?: unknown }>;
-			return (id) => (AUTOMATED_ROLES.has(String(roles[id]?.role ?? "organic")) ? 1 : 0);
-		}
-	}
+	const sim = simulatorTruthOf(text);
+	if (sim) return (id) => (AUTOMATED_ROLES.has(sim.accounts[id]?.role ?? "organic") ? 1 : 0);
 	const labels = parseTruth(text).accountLabels;
 	if (!labels?.size) throw new Error(`${file}: no account labels (expected lines of account,ID,LABEL)`);
 	return (id) => labels.get(id);

@@ -21,7 +21,7 @@ export interface GroundTruth {
 
 /** The simulator's truth file (`Truth` in src/simulator/truth.ts), as much of it as scoring reads. */
 export interface SimulatorTruth {
-	accounts: Record<string, { threat: string; firstBadTs: number | null }>;
+	accounts: Record<string, { threat: string; firstBadTs: number | null; role?: string }>;
 	posts: Record<string, { threat: string; author: string }>;
 	/** Organic accounts a follower farm boosts: neither a threat nor collateral. */
 	beneficiaries?: readonly string[];
@@ -49,18 +49,23 @@ export class TruthFormatError extends Error {
  * @example parseTruth('{"kind":"account","id":"u7","label":1}\n').badAccounts // Map { "u7" => "" }
  */
 export function parseTruth(text: string): GroundTruth {
+	const sim = simulatorTruthOf(text);
+	return sim ? fromSimulator(sim) : fromLabels(text);
+}
+
+/** The text as the simulator's truth file (one JSON object with `accounts` and `posts`), or undefined. */
+export function simulatorTruthOf(text: string): SimulatorTruth | undefined {
 	const trimmed = text.trim();
-	if (trimmed.startsWith("{")) {
-		let whole: unknown;
-		try {
-			whole = JSON.parse(trimmed);
-		} catch {
-			whole = undefined; // several lines: labels
-		}
-		if (isObject(whole) && isObject(whole.accounts) && isObject(whole.posts))
-			return fromSimulator(whole as unknown as SimulatorTruth);
+	if (!trimmed.startsWith("{")) return undefined;
+	let whole: unknown;
+	try {
+		whole = JSON.parse(trimmed);
+	} catch {
+		return undefined; // several lines: labels
 	}
-	return fromLabels(text);
+	return isObject(whole) && isObject(whole.accounts) && isObject(whole.posts)
+		? (whole as unknown as SimulatorTruth)
+		: undefined;
 }
 
 /** The simulator's truth as scoring counts it (see {@link parseTruth}). */
