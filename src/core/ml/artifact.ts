@@ -123,7 +123,19 @@ export function encodeForestModel<C extends { readonly features: readonly string
 	forest: Uint8Array;
 } {
 	const bytes = encodeForest(trained.forest);
-	const importance = core.features
+	const importance = importanceTable(core.features, trained);
+	return {
+		meta: { ...core, forest: fileRecord(FOREST_FILE, bytes), sha256: sha256(scoring), importance, training },
+		forest: bytes,
+	};
+}
+
+/** The gain importance of the features the trees split on, highest first (what model.json records). */
+export function importanceTable(
+	features: readonly string[],
+	trained: Pick<TrainedForest, "importance" | "splits">,
+): Importance[] {
+	return features
 		.map((feature, f) => ({
 			feature,
 			gain: Math.round((trained.importance[f] as number) * 1e4) / 1e4,
@@ -131,10 +143,6 @@ export function encodeForestModel<C extends { readonly features: readonly string
 		}))
 		.filter((r) => r.splits > 0)
 		.sort((a, b) => b.gain - a.gain);
-	return {
-		meta: { ...core, forest: fileRecord(FOREST_FILE, bytes), sha256: sha256(scoring), importance, training },
-		forest: bytes,
-	};
 }
 
 /** What {@link checkForestModel} checks a boosted-tree model's artifact against. */

@@ -24,6 +24,7 @@ import {
 	fileRecord,
 	finite,
 	type Importance,
+	importanceTable,
 	readArtifact,
 } from "../artifact.ts";
 import { CompiledForest, decodeForest, encodeForest, type Forest } from "../gbdt/forest.ts";
@@ -218,8 +219,8 @@ export function encodeBotModel(
 	const withStream = { ...core, stream };
 	const { meta, forest } = encodeForestModel(withStream, scoringJson(withStream), m.trained, training);
 	// The platform forest's importance (not hashed: not read back).
-	const streamImportance = encodeForestModel(core, "", m.stream.trained, undefined).meta.importance;
-	return { meta: { ...meta, stream: { ...stream, importance: streamImportance } }, forest, stream: streamBytes };
+	const importance = importanceTable(core.features, m.stream.trained);
+	return { meta: { ...meta, stream: { ...stream, importance } }, forest, stream: streamBytes };
 }
 
 /** The calibrations' checks (scoring reads their margins as sorted lists). */

@@ -216,7 +216,7 @@ export function trainBotModel(
 		stream = {
 			trained: g.trained,
 			calibration: { source: [...platform].join(","), humanMargins: g.humanMargins },
-			report: { ...g.report, trainMs: 0 },
+			report: g.report,
 		};
 	}
 	return {
