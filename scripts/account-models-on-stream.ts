@@ -22,6 +22,7 @@ import { openBulwark } from "../src/app/bulwark.ts";
 import { PACKAGE_MODELS_DIR } from "../src/app/config.ts";
 import type { BulwarkEvent } from "../src/core/events/index.ts";
 import { loadBotModel } from "../src/core/ml/accounts/model.ts";
+import { platformSnapshots } from "../src/core/ml/accounts/platform.ts";
 import type { AccountProfile } from "../src/core/ml/accounts/profile.ts";
 import { profileFromStream, type StreamAccount, type StreamCounts } from "../src/core/ml/accounts/stream.ts";
 import { rocAuc } from "../src/core/ml/text/train.ts";
@@ -163,34 +164,9 @@ function profileViews(evs: readonly BulwarkEvent[]): void {
 		["shared sets' forest", bot.forUserObjects()],
 		...(bot.hasStream ? [["platform forest (served)", bot.forStream()] as const] : []),
 	] as const;
-	const accounts = new Map<string, { account: StreamAccount; counts: Record<keyof StreamCounts, number> }>();
+	// Each account at the run's end, replayed as `bulwark export accounts --moments end` does.
+	const accounts = [...platformSnapshots(evs, { moments: "end" })];
 	const end = (evs[evs.length - 1] as BulwarkEvent).ts;
-	for (const e of evs) {
-		if (e.type === "account.created") {
-			const d = e.data as { handle: string; displayName?: string; bio?: string; profileImageHash?: string };
-			accounts.set(e.actor, {
-				account: {
-					createdAt: e.ts,
-					handle: d.handle,
-					displayName: d.displayName ?? null,
-					bio: d.bio ?? null,
-					profileImageHash: d.profileImageHash ?? null,
-					url: null,
-					location: null,
-				},
-				counts: { posts: 0, likes: 0, following: 0, followers: 0 },
-			});
-		}
-		const a = accounts.get(e.actor);
-		if (!a) continue;
-		if (e.type === "post.created") a.counts.posts++;
-		else if (e.type === "post.liked") a.counts.likes++;
-		else if (e.type === "account.followed") {
-			a.counts.following++;
-			const t = accounts.get((e.data as { targetId: string }).targetId);
-			if (t) t.counts.followers++;
-		}
-	}
 	const unknownCounts = { statuses: null, followers: null, friends: null, favourites: null };
 	const views: [string, (a: { account: StreamAccount; counts: StreamCounts }) => AccountProfile][] = [
 		["as served", (a) => profileFromStream(a.account, a.counts, end)],
@@ -208,7 +184,8 @@ function profileViews(evs: readonly BulwarkEvent[]): void {
 			const margins: number[] = [];
 			const flagged: Record<string, string> = {};
 			const tally: Record<string, [number, number]> = {};
-			for (const [id, a] of accounts) {
+			for (const a of accounts) {
+				const id = a.id;
 				const role = truth.accounts[id]?.role ?? "organic";
 				const p = make(a);
 				labels.push(AUTOMATED_ROLES.has(role) ? 1 : 0);

@@ -102,8 +102,7 @@ function asServed(m: Scorer, dir: string): Scorer {
 		throw new Error(
 			`${dir} has no platform forest: train it with the platform's reviewed accounts (bulwark train accounts --model bot --platform FILE.csv)`,
 		);
-	const view = model.forStream();
-	return { threshold: view.threshold, features: (p, out) => m.features(p, out), scoreFeatures: view.scoreFeatures };
+	return model.forStream();
 }
 
 const num = (x: number | null, digits = 3) => (x === null ? "–" : x.toFixed(digits));

@@ -1,5 +1,6 @@
 import type { BulwarkEvent, EventType } from "../events/index.ts";
 import type { FeatureRequest, FeatureSpec, LastItem } from "../features/index.ts";
+import { rescoreAtPosts } from "../ml/accounts/platform.ts";
 import type { AccountProfile } from "../ml/accounts/profile.ts";
 import {
 	applyAccountEvent,
@@ -105,7 +106,6 @@ export interface BotDetectorOptions {
 	explain?: number;
 }
 
-const powerOfTwoFrom8 = (n: number) => n >= 8 && (n & (n - 1)) === 0;
 const BOT_EVENTS: readonly EventType[] = ["account.created", "account.updated", "post.created"];
 
 /**
@@ -126,7 +126,7 @@ const BOT_EVENTS: readonly EventType[] = ["account.created", "account.updated", 
  * d.detect(accountCreated, ctx) // [{ name: "account.bot", score: 0.97, evidence: { threshold: 0.95, flagged: 1, ... } }]
  */
 export function botDetector(model: BotScorer, opts: BotDetectorOptions = {}): Detector {
-	const rescore = opts.rescoreAtPosts ?? powerOfTwoFrom8;
+	const rescore = opts.rescoreAtPosts ?? rescoreAtPosts;
 	const k = opts.explain ?? 5;
 	const requests = (id: string): FeatureRequest[] => BOT_FEATURES.map((f) => ({ feature: f.name, id }));
 	// A post reads its count first; the profile and the other counts only when it is rescored.

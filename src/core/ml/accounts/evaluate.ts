@@ -103,9 +103,13 @@ export function validationFigures(
 	// The platform's rows as the stream scores them (`bySet.platform`), the rest as user objects
 	// are (`all` is theirs: the shared sets' forest).
 	const platform = new Set(m.recipe.platform ?? []);
-	const asUsers = scoreAccounts(trainedScorer(m), val);
-	const asStream = m.stream ? scoreAccounts(trainedScorer(m, true), val) : asUsers;
-	const scores = val.map((r, i) => (platform.has(r.source) ? asStream : asUsers)[i] as number);
+	const asUsers = trainedScorer(m);
+	const asStream = trainedScorer(m, true);
+	const x = new Float64Array(FEATURE_COUNT);
+	const scores = val.map((r) => {
+		const scorer = platform.has(r.source) ? asStream : asUsers;
+		return scorer.scoreFeatures(scorer.features(r.profile, x));
+	});
 	const labels = val.map((r) => r.label);
 	const shared = val.flatMap((r, i) => (platform.has(r.source) ? [] : [i]));
 	const all = accountMetrics(

@@ -73,6 +73,8 @@ export interface BotScorerView {
 	readonly threshold: number;
 	/** Whose humans the score is a percentile of. */
 	readonly calibration: string;
+	/** The feature vector of a profile (the same for both forests). */
+	features(p: AccountProfile, out?: Float64Array): Float64Array;
 	/** The forest's raw margin (log-odds). */
 	margin(p: AccountProfile): number;
 	score(p: AccountProfile): number;
@@ -157,6 +159,7 @@ export class BotModel {
 			name: this.name,
 			threshold: this.threshold,
 			calibration: s.calibration.source,
+			features: (p, out) => this.features(p, out),
 			margin: (p) => fast.margin(this.features(p, x)),
 			score: (p) => calibrate(margins, fast.margin(this.features(p, x))),
 			scoreFeatures: (v, offset = 0) => calibrate(margins, fast.margin(v, offset)),
@@ -170,6 +173,7 @@ export class BotModel {
 			name: this.name,
 			threshold: this.threshold,
 			calibration: this.meta.calibration.source,
+			features: (p, out) => this.features(p, out),
 			margin: (p) => this.margin(p),
 			score: (p) => this.score(p),
 			scoreFeatures: (v, offset = 0) => this.scoreFeatures(v, offset),
